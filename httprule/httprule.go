@@ -1,0 +1,69 @@
+// Package httprule parses google.api.http path templates (`/v1/{name=shelves/*}/books:list`)
+// into a form that validators, the proxy's router and the Envoy generator all share.
+//
+// Grammar (as ESPv2's parser accepts it):
+//
+//	Template  = "/" | "/" Segments [ Verb ]
+//	Segments  = Segment { "/" Segment }
+//	Segment   = "*" | "**" | LITERAL | Variable
+//	Variable  = "{" FieldPath [ "=" Segments ] "}"
+//	FieldPath = IDENT { "." IDENT }
+//	Verb      = ":" LITERAL
+//
+// `{x}` is short for `{x=*}`; variables do not nest; after `**` only literals may follow.
+package httprule
+
+// SegmentKind says what one path segment matches.
+type SegmentKind string
+
+const (
+	Literal        SegmentKind = "literal"  // exactly Segment.Value
+	Wildcard       SegmentKind = "*"        // one segment, no '/'
+	DoubleWildcard SegmentKind = "**"       // zero or more segments
+)
+
+// Segment is one '/'-separated part of a template, after variables are expanded.
+type Segment struct {
+	Kind  SegmentKind `json:"kind"`
+	Value string      `json:"value,omitempty"`
+}
+
+// Variable binds the segments [Start, End) of Template.Segments to a request field.
+type Variable struct {
+	// FieldPath is the dotted field path as written (`shelf.id`).
+	FieldPath string `json:"field_path"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+}
+
+// Template is a parsed path template.
+type Template struct {
+	// Raw is the template exactly as written.
+	Raw       string     `json:"raw"`
+	Segments  []Segment  `json:"segments"`
+	Verb      string     `json:"verb,omitempty"`
+	Variables []Variable `json:"variables,omitempty"`
+}
+
+// ParseError reports why a template does not parse and where: Col is the 1-based column
+// inside the template text.
+type ParseError struct {
+	Template string
+	Col      int
+	Msg      string
+}
+
+func (e *ParseError) Error() string {
+	return "invalid uri template " + e.Template + ": " + e.Msg + " at column " + itoa(e.Col)
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
