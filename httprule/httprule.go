@@ -17,9 +17,9 @@ package httprule
 type SegmentKind string
 
 const (
-	Literal        SegmentKind = "literal"  // exactly Segment.Value
-	Wildcard       SegmentKind = "*"        // one segment, no '/'
-	DoubleWildcard SegmentKind = "**"       // zero or more segments
+	Literal        SegmentKind = "literal" // exactly Segment.Value
+	Wildcard       SegmentKind = "*"       // one segment, no '/'
+	DoubleWildcard SegmentKind = "**"      // zero or more segments
 )
 
 // Segment is one '/'-separated part of a template, after variables are expanded.
