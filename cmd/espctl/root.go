@@ -80,6 +80,8 @@ Exit codes (a promise to scripts, see docs/exit-codes.md):
 		newValidateCommand(c),
 		newConfigCommand(c),
 		newRunCommand(c),
+		newEnvoyCommand(c),
+		newXDSCommand(c),
 		newVersionCommand(c),
 	)
 	return root
