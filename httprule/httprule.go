@@ -67,3 +67,10 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// Binding is one path variable's value after a match: the field path as written in the
+// template (`shelf.id`) and its percent-decoded value.
+type Binding struct {
+	FieldPath string `json:"field_path"`
+	Value     string `json:"value"`
+}
