@@ -11,7 +11,21 @@
 //	Verb      = ":" LITERAL
 //
 // `{x}` is short for `{x=*}`; variables do not nest; after `**` only literals may follow.
+//
+// The package API, in the order a request meets it:
+//
+//   - Parse turns the text into a Template or a *ParseError with the column of the problem;
+//     String renders the canonical form back.
+//   - DuplicateKey gives the key two bindings collide on (ESPv2 refuses to start on a collision).
+//   - Sort orders bindings the way ESPv2 orders its routes (first match wins).
+//   - Regex gives the Envoy route matchers ESPv2 generates for a template.
+//   - Match / MatchAppend match a request path with the same semantics and return the
+//     percent-decoded variable bindings, for the bundled proxy.
+//
+// docs/http-templates.md describes the grammar, errors, matching and precedence with examples.
 package httprule
+
+import "strconv"
 
 // SegmentKind says what one path segment matches.
 type SegmentKind string
@@ -36,7 +50,8 @@ type Variable struct {
 	End       int    `json:"end"`
 }
 
-// Template is a parsed path template.
+// Template is a parsed path template. Parse always returns a non-nil Segments slice (empty
+// for the root template `/`) and Variables ordered by Start, not overlapping.
 type Template struct {
 	// Raw is the template exactly as written.
 	Raw       string     `json:"raw"`
@@ -54,18 +69,7 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	return "invalid uri template " + e.Template + ": " + e.Msg + " at column " + itoa(e.Col)
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
+	return "invalid uri template " + e.Template + ": " + e.Msg + " at column " + strconv.Itoa(e.Col)
 }
 
 // Binding is one path variable's value after a match: the field path as written in the
