@@ -34,11 +34,18 @@ type Config struct {
 	QuotaLimits []QuotaLimit `json:"quota_limits,omitempty"`
 	// Metrics are the quota metrics the service defines, sorted.
 	Metrics []string `json:"metrics,omitempty"`
-	// CORS is set when `endpoints[].allow_cors` is true for the service: OPTIONS requests are
-	// passed to the backend without auth checks.
+	// AllowCORS is set when `endpoints[].allow_cors` is true for the service: OPTIONS requests
+	// are passed to the backend without auth checks (Routes of Kind "cors").
 	AllowCORS bool `json:"allow_cors,omitempty"`
-	// ServiceControl is the `control.environment` host, empty when Service Control is off.
+	// ServiceControl is the Service Control URL (`https://servicecontrol.googleapis.com`): the
+	// `control.environment` of the config with `https://` assumed, replaced by
+	// --service_control_url when set. Empty when the config has no `control.environment`: then
+	// Service Control is off (no API-key checks, no quota, no reports), whatever the flag says.
 	ServiceControl string `json:"service_control,omitempty"`
+	// GRPCBackend is ESPv2's "some backend is gRPC" decision (the --backend scheme, or the first
+	// backend rule that decides it): when true, every method of every API is also routed at
+	// `POST /<api>/<method>`, and gRPC-Web and JSON transcoding are on.
+	GRPCBackend bool `json:"grpc_backend,omitempty"`
 	// LocalBackend is the default backend (`--backend`) for methods without a backend address.
 	LocalBackend Backend `json:"local_backend"`
 	// Healthz is the health-check path from `--healthz`, empty when off.
@@ -73,6 +80,10 @@ type Method struct {
 	// HTTP lists the method's HTTP bindings: the primary rule first, then additional bindings.
 	HTTP    []HTTPBinding `json:"http,omitempty"`
 	Backend Backend       `json:"backend"`
+	// HTTPBackend, when set, replaces Backend for plain HTTP requests (not gRPC, not transcoded):
+	// the backend rule's `overrides_by_request_protocol["http"]`. ESPv2 turns transcoding off
+	// for such a method.
+	HTTPBackend *Backend `json:"http_backend,omitempty"`
 	// Auth is nil when the method needs no JWT.
 	Auth   *AuthRequirement `json:"auth,omitempty"`
 	APIKey APIKeyRule       `json:"api_key"`
@@ -107,9 +118,13 @@ type Backend struct {
 	// Protocol is "http/1.1", "h2" or "grpc".
 	Protocol string `json:"protocol,omitempty"`
 	TLS      bool   `json:"tls,omitempty"`
-	// DeadlineSeconds is the response deadline (15 by default); for streaming methods it is
-	// the idle timeout.
+	// DeadlineSeconds is the response deadline of a unary method: the rule's `deadline` rounded
+	// to the millisecond, 15 when unset, zero or negative. Streaming methods have no response
+	// deadline (see IdleTimeoutSeconds).
 	DeadlineSeconds float64 `json:"deadline_s,omitempty"`
+	// IdleTimeoutSeconds is the stream idle timeout: unary max(deadline+1, 300); streaming the
+	// rule's deadline when set, else 300.
+	IdleTimeoutSeconds float64 `json:"idle_timeout_s,omitempty"`
 	// PathTranslation is "", "CONSTANT_ADDRESS" or "APPEND_PATH_TO_ADDRESS".
 	PathTranslation string `json:"path_translation,omitempty"`
 	// JWTAudience is the audience of the ID token sent to the backend, empty for none.
@@ -140,9 +155,11 @@ type AuthProvider struct {
 	JWKSURI string `json:"jwks_uri,omitempty"`
 	// Audiences accepted; empty means the default `https://<service>`.
 	Audiences []string `json:"audiences,omitempty"`
-	// Locations where the token is looked for; empty means the defaults
-	// (Authorization: Bearer, X-Goog-Iap-Jwt-Assertion, ?access_token).
-	Locations []JWTLocation `json:"jwt_locations,omitempty"`
+	// Locations where the token is looked for, in order. Build fills ESPv2's defaults when the
+	// config has none (Authorization: Bearer, X-Goog-Iap-Jwt-Assertion, ?access_token) and
+	// sets DefaultLocations.
+	Locations        []JWTLocation `json:"jwt_locations,omitempty"`
+	DefaultLocations bool          `json:"default_jwt_locations,omitempty"`
 }
 
 // JWTLocation is one place a JWT is read from: a header (with an optional value prefix) or a
@@ -150,6 +167,7 @@ type AuthProvider struct {
 type JWTLocation struct {
 	Header      string `json:"header,omitempty"`
 	Query       string `json:"query,omitempty"`
+	Cookie      string `json:"cookie,omitempty"`
 	ValuePrefix string `json:"value_prefix,omitempty"`
 }
 
@@ -158,8 +176,10 @@ type APIKeyRule struct {
 	// AllowUnregisteredCalls lets calls without an API key through.
 	AllowUnregisteredCalls bool `json:"allow_unregistered_calls,omitempty"`
 	SkipServiceControl     bool `json:"skip_service_control,omitempty"`
-	// Locations are tried in order; empty means the defaults (?key, ?api_key, x-api-key).
-	Locations []APIKeyLocation `json:"locations,omitempty"`
+	// Locations are tried in order, the first present wins. Build fills ESPv2's defaults
+	// (?key, ?api_key, x-api-key header) when the config names none, and sets DefaultLocations.
+	Locations        []APIKeyLocation `json:"locations,omitempty"`
+	DefaultLocations bool             `json:"default_locations,omitempty"`
 }
 
 // APIKeyLocation is a header or query parameter holding an API key.
@@ -186,8 +206,18 @@ type Route struct {
 	Template httprule.Template `json:"-"`
 	// Selector is the operation the route reaches; empty for the health route.
 	Selector string `json:"selector,omitempty"`
-	// Kind is "http" (an HTTP binding), "grpc" (the native gRPC path) or "healthz".
+	// Kind is "http" (an HTTP binding), "grpc" (the native gRPC path, `POST /<api>/<method>`,
+	// gRPC passthrough or JSON with body "*"), "cors" (an `allow_cors` OPTIONS route: proxied
+	// to Selector's backend without JWT or API-key checks) or "healthz".
 	Kind string `json:"kind"`
 	// Binding indexes Method.HTTP for Kind "http".
 	Binding int `json:"binding,omitempty"`
 }
+
+// Route kinds.
+const (
+	RouteHTTP    = "http"
+	RouteGRPC    = "grpc"
+	RouteCORS    = "cors"
+	RouteHealthz = "healthz"
+)
