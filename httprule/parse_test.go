@@ -212,3 +212,12 @@ func mustParse(t testing.TB, tmpl string) *Template {
 	}
 	return tp
 }
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
