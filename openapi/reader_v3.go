@@ -1,0 +1,3 @@
+package openapi
+
+func (c *converter) readV3() *document { return c.readV2() }
