@@ -51,9 +51,9 @@ func TestRewriteVariants(t *testing.T) {
 
 func TestRouteTimeouts(t *testing.T) {
 	for _, tt := range []struct {
-		name           string
-		m              *translate.Method
-		b              translate.Backend
+		name          string
+		m             *translate.Method
+		b             translate.Backend
 		timeout, idle float64
 	}{
 		{"defaults", nil, translate.Backend{}, 15, 300},
@@ -116,4 +116,3 @@ func routeSummary(r *routev3.Route) string {
 	parts = append(parts, strconv.Itoa(int(r.GetDirectResponse().GetStatus())))
 	return strings.Join(parts, " ")
 }
-
