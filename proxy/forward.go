@@ -1,0 +1,164 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// hopByHop are the headers a proxy never forwards (RFC 9110 7.6.1), plus `te` which is only
+// kept as `te: trailers` for gRPC.
+var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+// forwardHTTP proxies a request to an HTTP backend (or to a gRPC backend when the request is
+// not transcodable), with ESPv2's path translation for remote backends.
+func (ex *exchange) forwardHTTP(ms *methodState, m routeMatch, path, query string) {
+	t := ms.target
+	if ex.st.checkPathForRewrite {
+		if strings.Contains(ex.r.RequestURI, "#") {
+			ex.reply(http.StatusBadRequest, msgPathFragment)
+			return
+		}
+		if len(path) > 8192 {
+			ex.reply(http.StatusBadRequest, msgPathTooLong)
+			return
+		}
+	}
+	upPath, upQuery := path, query
+	if t.translation != "" {
+		upPath, upQuery = translatePath(t.translation, t.path, path, query, m.Bindings)
+		if upPath != path || upQuery != query {
+			if ex.r.Header.Get("X-Envoy-Original-Path") == "" {
+				ex.r.Header.Set("X-Envoy-Original-Path", requestPathWithQuery(path, query, ex.r))
+			}
+		}
+	}
+	ex.roundTrip(ms, upPath, upQuery, false)
+}
+
+// forwardGRPC passes a gRPC call through unchanged: same path, metadata, streaming in both
+// directions, trailers back to the client.
+func (ex *exchange) forwardGRPC(ms *methodState, path, query string) {
+	// gRPC over HTTP/1.1 needs both directions open at once for streaming calls.
+	_ = http.NewResponseController(ex.w).EnableFullDuplex()
+	ex.roundTrip(ms, path, query, true)
+}
+
+// roundTrip sends the request upstream and streams the response back. Unary calls run under
+// the backend deadline (504 when it passes before the response headers); streaming calls have
+// none, as in ESPv2.
+func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
+	r, t := ex.r, ms.target
+	ctx := r.Context()
+	var cancel context.CancelFunc
+	deadlineSet := !ms.streaming
+	if deadlineSet {
+		ctx, cancel = context.WithTimeout(ctx, t.deadline)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
+	defer cancel()
+
+	out := r.Clone(ctx)
+	out.RequestURI = ""
+	out.URL = &url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: path, RawQuery: query}
+	if out.URL.Opaque == "" {
+		out.URL.Opaque = "/"
+	}
+	if r.ContentLength == 0 {
+		out.Body = nil
+	}
+	removeHopByHop(out.Header)
+	if grpc || t.grpc {
+		out.Header.Set("Te", "trailers")
+	}
+	if !t.local {
+		out.Host = t.hostname
+	}
+	if out.Header.Get("X-Forwarded-Proto") == "" {
+		proto := "http"
+		if r.TLS != nil {
+			proto = "https"
+		}
+		out.Header.Set("X-Forwarded-Proto", proto)
+	}
+	// The Go client adds its own User-Agent when none is set; a proxy must not.
+	if _, ok := out.Header["User-Agent"]; !ok {
+		out.Header["User-Agent"] = nil
+	}
+
+	resp, err := ex.h.pool.get(t).RoundTrip(out)
+	if err != nil {
+		if r.Context().Err() != nil {
+			// The client went away; nobody is left to answer.
+			return
+		}
+		status, msg := upstreamError(err, deadlineSet && errors.Is(ctx.Err(), context.DeadlineExceeded))
+		ex.reply(status, msg)
+		return
+	}
+	defer resp.Body.Close()
+	copyResponse(ex.w, resp, grpc || t.grpc)
+	if ctx.Err() != nil && r.Context().Err() == nil {
+		// The deadline passed while the body was streaming; the client must not take a
+		// truncated body for a complete one.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func removeHopByHop(h http.Header) {
+	for _, c := range h.Values("Connection") {
+		for _, name := range strings.Split(c, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, k := range hopByHop {
+		h.Del(k)
+	}
+}
+
+// copyResponse writes the upstream response to the client: status, headers, the body flushed
+// as it arrives (streams and gRPC must not wait for a full buffer), then the trailers.
+func copyResponse(w http.ResponseWriter, resp *http.Response, grpc bool) {
+	removeHopByHop(resp.Header)
+	dst := w.Header()
+	for k, v := range resp.Header {
+		dst[k] = v
+	}
+	if grpc {
+		// ESPv2's gRPC metadata scrubber: without content-length, HTTP/1.1 clients get the
+		// trailers (chunked encoding).
+		dst.Del("Content-Length")
+	}
+	w.WriteHeader(resp.StatusCode)
+	flush := grpc || resp.ContentLength < 0
+	buf := make([]byte, 32*1024)
+	rc := http.NewResponseController(w)
+	for {
+		n, err := resp.Body.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			if flush {
+				_ = rc.Flush()
+			}
+		}
+		if err != nil {
+			if err != io.EOF {
+				panic(http.ErrAbortHandler)
+			}
+			break
+		}
+	}
+	// Trailers are only complete after the body's EOF; TrailerPrefix sends them without
+	// announcing them first (HTTP/2, and chunked HTTP/1.1).
+	for k, v := range resp.Trailer {
+		dst[http.TrailerPrefix+k] = v
+	}
+}

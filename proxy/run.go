@@ -1,0 +1,164 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/espctl/espctl/translate"
+)
+
+// RunOptions are what Run needs besides the engine's Options.
+type RunOptions struct {
+	Listen ListenOptions
+	// Load builds the config; Run calls it at start and again on every reload. A reload whose
+	// Load fails is logged and the old config keeps serving.
+	Load func() (*translate.Config, error)
+	// WatchFiles are polled for changes; a change triggers a reload (SIGHUP does too).
+	WatchFiles []string
+	// WatchInterval is how often WatchFiles are checked (default 1 s).
+	WatchInterval time.Duration
+	// DrainTimeout bounds graceful shutdown (default 10 s): in-flight requests get this long.
+	DrainTimeout time.Duration
+	// Ready, when set, is called once the port is open, with the server (for its address).
+	Ready func(*Server)
+	// Signals, when false, leaves SIGHUP/SIGTERM/SIGINT alone (tests cancel ctx instead).
+	Signals bool
+}
+
+// Run serves until ctx is cancelled or SIGTERM/SIGINT arrives, then drains in-flight requests
+// within DrainTimeout. It reloads the config on SIGHUP and when a watched file changes.
+func Run(ctx context.Context, opts Options, ro RunOptions) error {
+	log := opts.logger()
+	cfg, err := ro.Load()
+	if err != nil {
+		return err
+	}
+	h, err := New(cfg, opts)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	srv, err := Listen(h, ro.Listen)
+	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	reload := make(chan string, 1)
+	if ro.Signals {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+		defer signal.Stop(sigs)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case s := <-sigs:
+					if s == syscall.SIGHUP {
+						trigger(reload, "SIGHUP")
+						continue
+					}
+					log.Info("shutting down", "signal", s.String())
+					stop()
+					return
+				}
+			}
+		}()
+	}
+	if len(ro.WatchFiles) > 0 {
+		go watchFiles(ctx, ro.WatchFiles, ro.WatchInterval, reload)
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case why := <-reload:
+				reloadConfig(h, ro.Load, why, log)
+			}
+		}
+	}()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve() }()
+	log.Info("listening", "address", srv.Addr().String(), "tls", srv.TLS(), "service", cfg.Service)
+	if ro.Ready != nil {
+		ro.Ready(srv)
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	drain := ro.DrainTimeout
+	if drain <= 0 {
+		drain = 10 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	} else if err != nil {
+		log.Warn("drain timeout passed; open connections closed", "timeout", drain.String())
+	}
+	return <-served
+}
+
+func trigger(ch chan string, why string) {
+	select {
+	case ch <- why:
+	default: // a reload is already pending; it will read the newest files
+	}
+}
+
+// reloadConfig builds the new config fully before swapping it in; a failure keeps the old one.
+func reloadConfig(h *Handler, load func() (*translate.Config, error), why string, log *slog.Logger) {
+	cfg, err := load()
+	if err == nil {
+		err = h.Reload(cfg)
+	}
+	if err != nil {
+		log.Error("config reload rejected; the previous config keeps serving", "trigger", why, "error", err.Error())
+		return
+	}
+	log.Info("config reloaded", "trigger", why, "service", cfg.Service, "config_id", cfg.ConfigID)
+}
+
+// watchFiles polls size and modification time: no platform file-notification dependency, and
+// it also sees files replaced by rename (as editors and Kubernetes ConfigMaps do).
+func watchFiles(ctx context.Context, files []string, every time.Duration, reload chan string) {
+	if every <= 0 {
+		every = time.Second
+	}
+	stamp := func() string {
+		s := ""
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil {
+				s += fmt.Sprintf("%s|%d|%d;", f, fi.Size(), fi.ModTime().UnixNano())
+			} else {
+				s += f + "|missing;"
+			}
+		}
+		return s
+	}
+	last := stamp()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if now := stamp(); now != last {
+				last = now
+				trigger(reload, "file change")
+			}
+		}
+	}
+}
