@@ -80,4 +80,3 @@ func descriptorSet(fds ...protoreflect.FileDescriptor) *descriptorpb.FileDescrip
 	}
 	return set
 }
-
