@@ -13,6 +13,6 @@ deprecated, unsupported, removed, unknown) and what you must still do by hand.`,
 		Example: `  espctl migrate flags -- --http_port=8081 --backend=127.0.0.1:8080 --service=SERVICE_NAME --rollout_strategy=managed
   espctl migrate flags --esp-args '--http_port=8081,--backend=127.0.0.1:8080'`,
 	}
-	cmd.AddCommand(newMigrateFlagsCommand(c), newMigrateManifestCommand(c))
+	cmd.AddCommand(newMigrateFlagsCommand(c), newMigrateManifestCommand(c), newMigrateNginxCommand(c))
 	return cmd
 }
