@@ -148,6 +148,9 @@ func closest(got string, known []string) string {
 	best, bestD := "", len(got)/3+2
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
 	for _, k := range known {
+		if len(got) >= 4 && strings.HasPrefix(norm(k), norm(got)) {
+			return k // a truncated name (`APPEND_PATH`)
+		}
 		d := editDistance(norm(got), norm(k))
 		if d < bestD {
 			best, bestD = k, d

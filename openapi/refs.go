@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -34,7 +35,8 @@ func (c *converter) refName(n *yaml.Node) string {
 	return ""
 }
 
-// checkRefs reports every `$ref` that points outside the document or to nothing.
+// checkRefs reports every `$ref` that points outside the document or to nothing; field is
+// the dotted path of n as the user reads it.
 func (c *converter) checkRefs(ptr string, n *yaml.Node, depth int) {
 	n = deref(n)
 	if n == nil || depth > maxDepth {
@@ -44,21 +46,20 @@ func (c *converter) checkRefs(ptr string, n *yaml.Node, depth int) {
 	case yaml.MappingNode:
 		for _, e := range entries(n) {
 			if e.key.Value == "$ref" && isScalar(e.value) {
-				c.checkRef(ptr, e.value)
+				c.checkRef(joinField(ptr, "$ref"), e.value)
 				continue
 			}
-			c.checkRefs(ptr+"/"+escapePointer(e.key.Value), e.value, depth+1)
+			c.checkRefs(joinField(ptr, e.key.Value), e.value, depth+1)
 		}
 	case yaml.SequenceNode:
-		for _, it := range n.Content {
-			c.checkRefs(ptr, it, depth+1)
+		for i, it := range n.Content {
+			c.checkRefs(ptr+"["+itoa(i)+"]", it, depth+1)
 		}
 	}
 }
 
-func (c *converter) checkRef(ptr string, v *yaml.Node) {
+func (c *converter) checkRef(field string, v *yaml.Node) {
 	ref := v.Value
-	field := strings.ReplaceAll(strings.TrimPrefix(ptr, "/"), "/", ".") + ".$ref"
 	if !strings.HasPrefix(ref, "#") {
 		c.report(ruleExternalRef, v, field, "external reference `"+ref+"` is not supported: Service Management reads one self-contained document", "copy the referenced object into this file (under `definitions` or `parameters`) and point to it with `#/...`")
 		return
@@ -83,6 +84,48 @@ func (c *converter) checkShape(decode func([]byte) error, what string) {
 	}
 	if err := decode(b); err != nil {
 		msg := err.Error()
-		c.report(ruleSyntax, c.src.root, "", "the document does not decode as "+what+": "+msg, "fix the field named in the message")
+		at, field := c.findShapeError(msg)
+		c.report(ruleSyntax, at, field, "the document does not decode as "+what+": "+msg, "fix the field named in the message")
 	}
+}
+
+// shapeError matches encoding/json's `cannot unmarshal <kind> into field <Type>.<field>`.
+var shapeError = regexp.MustCompile(`cannot unmarshal (\w+) into (?:Go struct )?field \w+\.([\w$.-]+)`)
+
+// findShapeError finds the first node the decoding error can be about: a key named like the
+// field whose value has the kind JSON complained about. Falls back to the document root.
+func (c *converter) findShapeError(msg string) (*yaml.Node, string) {
+	m := shapeError.FindStringSubmatch(msg)
+	if m == nil {
+		return c.src.root, ""
+	}
+	kind := map[string]yaml.Kind{"string": yaml.ScalarNode, "number": yaml.ScalarNode, "bool": yaml.ScalarNode, "object": yaml.MappingNode, "array": yaml.SequenceNode}[m[1]]
+	key := m[2]
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		key = key[i+1:]
+	}
+	var found *yaml.Node
+	var foundField string
+	var walk func(field string, n *yaml.Node, depth int)
+	walk = func(field string, n *yaml.Node, depth int) {
+		if found != nil || depth > maxDepth {
+			return
+		}
+		for _, e := range entries(n) {
+			f := joinField(field, e.key.Value)
+			if e.key.Value == key && (kind == 0 || e.value.Kind == kind) {
+				found, foundField = e.value, f
+				return
+			}
+			walk(f, e.value, depth+1)
+		}
+		for i, it := range items(n) {
+			walk(field+"["+itoa(i)+"]", it, depth+1)
+		}
+	}
+	walk("", c.src.root, 0)
+	if found == nil {
+		return c.src.root, ""
+	}
+	return found, foundField
 }

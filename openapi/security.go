@@ -25,9 +25,8 @@ func (c *converter) security() (*serviceconfig.Authentication, *serviceconfig.Us
 	for _, op := range c.doc.operations {
 		if op.generated {
 			usage.Rules = append(usage.Rules, &serviceconfig.UsageRule{Selector: op.selector, AllowUnregisteredCalls: true})
-			if len(c.doc.secDefs) > 0 {
-				auth.Rules = append(auth.Rules, &serviceconfig.AuthenticationRule{Selector: op.selector})
-			}
+			// Service Management gives the catch-all methods selector-only rules (route_match).
+			auth.Rules = append(auth.Rules, &serviceconfig.AuthenticationRule{Selector: op.selector})
 			continue
 		}
 		req := op.security
