@@ -1,5 +1,7 @@
 package flags
 
+import "github.com/espctl/espctl/diag"
+
 // This file fixes the migration API that other packages (the manifest rewriter, `espctl run`)
 // build on. The flags package implements it.
 
@@ -70,6 +72,12 @@ const (
 // MigrateOptions tunes a migration.
 type MigrateOptions struct {
 	Input Input
+	// Env holds the serverless launcher's other variables when Input is FromESPArgs
+	// (CORS_PRESET is moved into ESPv2_ARGS, because ESPv2's launcher no longer reads it).
+	Env map[string]string
+	// Positions, when the arguments came from a file, gives each argument's position, so parse
+	// errors point at file:line:col (see ReadArgsFile).
+	Positions []diag.Pos
 }
 
 // The entry points, implemented in migrate.go and esp_args.go:
