@@ -175,7 +175,15 @@ func openAPIPath(path string) (tmpl string, bad int, why string) {
 	}
 	var b strings.Builder
 	off := 1
-	for i, seg := range strings.Split(path[1:], "/") {
+	segs := strings.Split(path[1:], "/")
+	verb := ""
+	if last := segs[len(segs)-1]; strings.HasPrefix(last, "{") {
+		// `/items/{id}:cancel`: a custom verb after a parameter, left for the proxy's parser.
+		if i := strings.Index(last, "}:"); i > 0 {
+			segs[len(segs)-1], verb = last[:i+1], last[i+1:]
+		}
+	}
+	for i, seg := range segs {
 		b.WriteByte('/')
 		switch {
 		case seg == "" && i == strings.Count(path[1:], "/"):
@@ -198,6 +206,7 @@ func openAPIPath(path string) (tmpl string, bad int, why string) {
 		}
 		off += len(seg) + 1
 	}
+	b.WriteString(verb)
 	return b.String(), -1, ""
 }
 
@@ -237,7 +246,7 @@ func (c *converter) checkDuplicatePatterns() {
 	seen := map[string]bool{}
 	for _, op := range c.doc.operations {
 		tmpl := c.templateText(op)
-		key := strings.ToUpper(op.verb) + " " + patternKey(tmpl)
+		key := duplicateKey(strings.ToUpper(op.verb), tmpl)
 		if seen[key] {
 			c.report(ruleDuplicatePattern, op.verbNode, op.field, op.selector+" has duplicate http pattern `"+strings.ToUpper(op.verb)+" "+tmpl+"`", "two operations cannot share a method and path shape; parameter names do not tell them apart")
 			continue
@@ -259,19 +268,4 @@ func (c *converter) templateText(op *operation) string {
 		return base + t
 	}
 	return base + op.path
-}
-
-func patternKey(tmpl string) string {
-	segs := strings.Split(tmpl, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "*"
-		}
-	}
-	if last := segs[len(segs)-1]; !strings.HasPrefix(last, "{") {
-		if i := strings.LastIndexByte(last, ':'); i > 0 {
-			segs = append(segs[:len(segs)-1], last[:i], last[i+1:])
-		}
-	}
-	return strings.Join(segs, "/")
 }
