@@ -54,3 +54,14 @@ func compactJSON(b []byte) []byte {
 	}
 	return out.Bytes()
 }
+
+// compactTail compacts b[start:] in place (b[:start] is a prefix such as `[` or `,` that is not
+// JSON on its own).
+func compactTail(b []byte, start int) []byte {
+	tail := b[start:]
+	c := compactJSON(tail)
+	if len(c) == len(tail) {
+		return b
+	}
+	return append(b[:start], c...)
+}

@@ -41,6 +41,7 @@ func (m *Method) render(dst, wire []byte) ([]byte, string, error) {
 		contentType := v.Get(ct).String()
 		return append(dst, v.Get(data).Bytes()...), contentType, nil
 	}
+	start := len(dst)
 	var out []byte
 	var err error
 	if field == nil {
@@ -51,7 +52,7 @@ func (m *Method) render(dst, wire []byte) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", &Error{Status: 500, Message: "failed to convert response to JSON: " + err.Error()}
 	}
-	return compactJSON(out), JSONContentType, nil
+	return compactTail(out, start), JSONContentType, nil
 }
 
 // marshalField renders one field's value alone: a message as its JSON object, a scalar or
@@ -65,22 +66,27 @@ func (m *Method) marshalField(dst []byte, parent protoreflect.Message, fd protor
 	if parent.Has(fd) {
 		holder.Set(fd, parent.Get(fd))
 	}
-	opts := m.marshal
-	opts.EmitDefaultValues = true // a selected field is always printed, even when empty
-	b, err := opts.Marshal(holder)
-	if err != nil {
-		return nil, err
-	}
-	b = compactJSON(b)
-	// b is {"<name>":<value>} plus, with EmitDefaultValues, the other fields' defaults; the
-	// holder only has fd set, so find fd's key.
 	name := fd.JSONName()
 	if m.opts.PreserveProtoFieldNames {
 		name = string(fd.Name())
 	}
-	val, ok := extractValue(b, name)
+	b, err := m.marshal.Marshal(holder)
+	if err != nil {
+		return nil, err
+	}
+	val, ok := extractValue(compactJSON(b), name)
 	if !ok {
-		return append(dst, "null"...), nil
+		// The field is empty, so it was omitted; a selected field is printed anyway, as its
+		// default (`[]`, `{}`, `""`, `0`). Only the empty field is set, so nothing else
+		// changes by emitting defaults.
+		opts := m.marshal
+		opts.EmitDefaultValues = true
+		if b, err = opts.Marshal(holder); err != nil {
+			return nil, err
+		}
+		if val, ok = extractValue(compactJSON(b), name); !ok {
+			val = []byte("null")
+		}
 	}
 	return append(dst, val...), nil
 }
