@@ -25,6 +25,8 @@ type Document struct {
 	Positions *Positions
 	// Files are the config file names in merge order.
 	Files []string
+	// Unreadable is set when a file is not YAML at all; compiling it would only add noise.
+	Unreadable bool
 }
 
 // DecodeOptions change how strict decoding is.
@@ -53,6 +55,7 @@ func DecodeConfig(files []File, opts DecodeOptions) (*Document, diag.List) {
 		root, ds := parseYAML(f)
 		diags = append(diags, ds...)
 		if root == nil {
+			doc.Unreadable = true
 			continue
 		}
 		markFile(root, f.Path, fileOf, 0)
@@ -66,6 +69,7 @@ func DecodeConfig(files []File, opts DecodeOptions) (*Document, diag.List) {
 	if merged == nil {
 		return doc, diags
 	}
+	doc.Positions.root = diag.Pos{File: fileOf[merged], Line: merged.Line, Col: merged.Column}
 	d := &decoder{fileOf: fileOf, pos: doc.Positions, lenient: opts.ServiceJSON, budget: nodeBudget}
 	m := d.message(merged, serviceDescriptor, "", 0)
 	diags = append(diags, d.diags...)

@@ -87,6 +87,9 @@ func kindName(n *yaml.Node) string {
 }
 
 func join(path, key string) string {
+	if key == "" {
+		return path
+	}
 	if path == "" {
 		return key
 	}
@@ -135,7 +138,11 @@ func (d *decoder) message(n *yaml.Node, md protoreflect.MessageDescriptor, path 
 		}
 		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
 			if other, ok := oneofs[od.FullName()]; ok {
-				d.report(RuleBadValue, k, fpath, "keep only one of them", "%q and %q cannot both be set (they are alternatives, oneof %s)", other, name, od.Name())
+				rule := RuleBadValue
+				if od.FullName() == "google.api.JwtLocation.in" {
+					rule = RuleJWTLocationBoth // the check users look for; the decoder sees it first
+				}
+				d.report(rule, k, fpath, "keep only one of them", "%q and %q cannot both be set (they are alternatives, oneof %s)", other, name, od.Name())
 				continue
 			}
 			oneofs[od.FullName()] = name

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
-	"google.golang.org/genproto/googleapis/api/serviceconfig"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
@@ -165,13 +164,15 @@ func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRu
 	if b := r.GetResponseBody(); b != "" && m.output != nil && fieldByPath(m.output, b) == nil {
 		c.reportAt(src.pos(c, join(sub, "response_body")), RuleUnknownRespBody, join(field, "response_body"), fieldHint(m.output, b), "response_body %q is not a field of %s", b, m.output.FullName())
 	}
-	k := verb + " " + duplicateKey(t)
+	// Variables count as their wildcard and a verb as one more segment (ESPv2's rule); the
+	// proxy's router uses the same key.
+	k := t.DuplicateKey(verb)
 	if first, dup := dups[k]; dup {
 		c.reportAt(src.pos(c, join(sub, key)), RuleDuplicatePattern, join(field, key), "the first binding is "+first+"; change one of the templates or verbs",
 			"%s has duplicate http pattern `%s %s`", m.selector, verb, tmpl)
 		return
 	}
-	dups[k] = fmt.Sprintf("%s of %s", strings.TrimPrefix(where+" ", " "), m.selector)
+	dups[k] = fmt.Sprintf("%s of %s at %s", where, m.selector, src.pos(c, join(sub, key)))
 }
 
 func (c *compiler) checkPathVariable(m *method, src httpSource, sub, key, path string) {
@@ -250,29 +251,3 @@ func fieldHint(md protoreflect.MessageDescriptor, name string) string {
 // the same parser the proxy uses.
 func parseTemplate(s string) (*httprule.Template, error) { return httprule.Parse(s) }
 
-// duplicateKey is what two bindings collide on (ESPv2's rule): the segment list with every
-// variable counted as its wildcard, and the verb as one more trailing segment.
-// TODO: switch to httprule.DuplicateKey once it lands, so the proxy and this check agree.
-func duplicateKey(t *httprule.Template) string {
-	var b strings.Builder
-	for _, s := range t.Segments {
-		b.WriteByte('/')
-		switch s.Kind {
-		case httprule.Literal:
-			b.WriteString(s.Value)
-		default:
-			b.WriteString(string(s.Kind))
-		}
-	}
-	if t.Verb != "" {
-		b.WriteString("/")
-		b.WriteString(t.Verb)
-	}
-	if b.Len() == 0 {
-		return "/"
-	}
-	return b.String()
-}
-
-// ensure serviceconfig is referenced for documentation links in this file's comments.
-var _ = serviceconfig.Service{}

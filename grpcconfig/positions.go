@@ -16,6 +16,8 @@ type Positions struct {
 	// files lists the config files in merge order; the first one is where positions of
 	// fields nobody wrote (defaults, expansions) point.
 	files []string
+	// root is the top of the first file's mapping, for fields nobody wrote.
+	root diag.Pos
 }
 
 func newPositions(files []string) *Positions {
@@ -48,6 +50,9 @@ func (p *Positions) Pos(path string) diag.Pos {
 			return pos
 		}
 		path = parentPath(path)
+	}
+	if p.root.File != "" {
+		return p.root
 	}
 	if len(p.files) > 0 {
 		return diag.Pos{File: p.files[0]}

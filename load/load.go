@@ -13,7 +13,6 @@
 package load
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -58,11 +57,10 @@ type Result struct {
 	Diagnostics diag.List
 }
 
-// ErrUsage marks errors about the combination of inputs (exit code 2 like unreadable files).
-var ErrUsage = errors.New("usage")
-
+// usage reports a combination of inputs that cannot work; like an unreadable file it is an
+// error, not a diagnostic (exit 2).
 func usage(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUsage}, args...)...)
+	return fmt.Errorf(format, args...)
 }
 
 // Load reads and compiles an API config. The error is for input that cannot be used at all
@@ -156,6 +154,9 @@ func descriptors(in Inputs) (*grpcconfig.Descriptors, diag.List, error) {
 }
 
 func compile(kind Kind, doc *grpcconfig.Document, desc *grpcconfig.Descriptors, diags diag.List) *Result {
+	if doc.Unreadable {
+		return &Result{Kind: kind, Service: doc.Service, Diagnostics: diags.Sort()}
+	}
 	svc, ds := grpcconfig.Compile(doc, desc)
 	diags = append(diags, ds...)
 	res := &Result{Kind: kind, Service: svc, Diagnostics: diags.Sort()}
