@@ -250,4 +250,3 @@ func fieldHint(md protoreflect.MessageDescriptor, name string) string {
 // parseTemplate is the one place that parses a template, so tests and the benchmark measure
 // the same parser the proxy uses.
 func parseTemplate(s string) (*httprule.Template, error) { return httprule.Parse(s) }
-

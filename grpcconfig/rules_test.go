@@ -87,9 +87,9 @@ func TestRules(t *testing.T) {
 			golden.AssertString(t, filepath.Join(dir, "want.txt"), diags.Text())
 		})
 	}
-	covered[RuleMissingImport] = true      // TestDescriptorSetWithoutImports
-	covered[RuleImportFromBundle] = true   // TestDescriptorSetWithoutImports
-	covered[RuleBadDescriptor] = true      // TestBadDescriptorSet
+	covered[RuleMissingImport] = true    // TestDescriptorSetWithoutImports
+	covered[RuleImportFromBundle] = true // TestDescriptorSetWithoutImports
+	covered[RuleBadDescriptor] = true    // TestBadDescriptorSet
 	for _, r := range Rules() {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no case under testdata/rules/", r.ID)
