@@ -88,6 +88,8 @@ var matchCases = []matchCase{
 	{tmpl: "/v1/{name=shelves/*/books/*}", path: "/v1/shelves/a%2Fb/books/c%41%3A%20", want: "ok name=shelves/a%2Fb/books/cA%3A "},
 	{tmpl: "/v1/{name=**}", path: "/v1/x%2Fy", want: "ok name=x%2Fy"},
 	{tmpl: "/v1/{name=**}", path: "/v1/x%41", want: "ok name=xA"},
+	{tmpl: "/v1/{name=**}", path: "/v1/x%2Fy%41", want: "ok name=x%2FyA"},
+	{tmpl: "/echo/{x}", path: "/echo/%zz+", want: "ok x=%zz+"},
 	// Dotted field paths are returned as written.
 	{tmpl: "/v1/{shelf.id}/books/{book.author.name}", path: "/v1/1/books/2", want: "ok shelf.id=1 book.author.name=2"},
 	// Malformed request paths.
