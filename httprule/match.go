@@ -56,7 +56,10 @@ func (t *Template) match(path string, opts MatchOptions) (matched, bool) {
 	}
 	segs := t.Segments
 	if len(segs) == 0 {
-		return m, path == "/" && t.Verb == ""
+		if t.Verb != "" { // not from Parse; agree with Regex
+			return m, len(path) == len(t.Verb)+2 && path[1] == ':' && path[2:] == t.Verb
+		}
+		return m, path == "/"
 	}
 	rest := path
 	if v := t.Verb; v != "" {

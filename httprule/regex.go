@@ -33,12 +33,12 @@ func (t *Template) IsExact() bool {
 // --disallow_colon_in_wildcard_path_segment. Literals and the verb are escaped with
 // regexp.QuoteMeta.
 func (t *Template) Regex(disallowColon bool) (exact []string, regex string) {
-	if len(t.Segments) == 0 && t.Verb == "" {
-		return []string{"/"}, ""
-	}
 	verb := ""
 	if t.Verb != "" {
 		verb = ":" + t.Verb
+	}
+	if len(t.Segments) == 0 {
+		return []string{"/" + verb}, "" // Parse gives no verb here; hand-built templates might
 	}
 	if t.IsExact() {
 		var b strings.Builder
