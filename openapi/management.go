@@ -138,6 +138,9 @@ func (c *converter) metricRule(op *operation, n *yaml.Node, metrics map[string]b
 		}
 		r.MetricCosts[e.key.Value] = c.int64Field(e.value, field+".metricCosts."+e.key.Value)
 	}
+	if len(r.MetricCosts) == 0 {
+		return nil // nothing to charge
+	}
 	return r
 }
 

@@ -56,6 +56,7 @@ type secDef struct {
 	kind    string // "oauth2" (a JWT provider), "apiKey", or anything else
 	in      string // apiKey: query or header
 	keyName string // apiKey: the parameter or header name
+	path    string // `securityDefinitions.<name>`, for diagnostics
 }
 
 // requirements is a `security` list: alternatives OR-ed, schemes inside one AND-ed.

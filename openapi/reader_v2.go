@@ -113,7 +113,7 @@ func successSchema(responses *yaml.Node, schemaOf func(*yaml.Node) *yaml.Node) *
 
 func (c *converter) readSecDef(e entry, field string) *secDef {
 	n := c.resolve(e.value, field)
-	s := &secDef{name: e.key.Value, keyNode: e.key, node: n, kind: scalar(get(n, "type"))}
+	s := &secDef{name: e.key.Value, keyNode: e.key, node: n, kind: scalar(get(n, "type")), path: field}
 	s.in = scalar(get(n, "in"))
 	s.keyName = scalar(get(n, "name"))
 	return s

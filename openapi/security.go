@@ -189,7 +189,7 @@ func (c *converter) provider(s *secDef) *serviceconfig.AuthProvider {
 	return p
 }
 
-func (s *secDef) field() string { return "securityDefinitions." + s.name }
+func (s *secDef) field() string { return s.path }
 
 func quoteOr(s, none string) string {
 	if s == "" {
