@@ -64,18 +64,36 @@ func trieKeys(t httprule.Template) []string {
 
 type trieNode struct {
 	key      string
-	children map[string]*trieNode
-	routes   []int // indexes into the routes being sorted
+	children []*trieNode
+	// index finds children by key once there are many (most nodes have one or two, and a map
+	// per node would dominate the cost of sorting large configs).
+	index  map[string]*trieNode
+	routes []int // indexes into the routes being sorted
 }
 
+const trieIndexThreshold = 8
+
 func (n *trieNode) child(k string) *trieNode {
-	c := n.children[k]
-	if c == nil {
-		if n.children == nil {
-			n.children = map[string]*trieNode{}
+	if n.index != nil {
+		if c := n.index[k]; c != nil {
+			return c
 		}
-		c = &trieNode{key: k}
-		n.children[k] = c
+	} else {
+		for _, c := range n.children {
+			if c.key == k {
+				return c
+			}
+		}
+	}
+	c := &trieNode{key: k}
+	n.children = append(n.children, c)
+	if n.index != nil {
+		n.index[k] = c
+	} else if len(n.children) > trieIndexThreshold {
+		n.index = make(map[string]*trieNode, 2*len(n.children))
+		for _, c := range n.children {
+			n.index[c.key] = c
+		}
 	}
 	return c
 }
@@ -94,9 +112,11 @@ func (n *trieNode) walk(routes []Route, out *[]Route) {
 
 func (n *trieNode) emit(routes []Route, out *[]Route) {
 	idx := n.routes
-	sort.SliceStable(idx, func(i, j int) bool {
-		return methodLess(routes[idx[i]].Method, routes[idx[j]].Method)
-	})
+	if len(idx) > 1 {
+		sort.SliceStable(idx, func(i, j int) bool {
+			return methodLess(routes[idx[i]].Method, routes[idx[j]].Method)
+		})
+	}
 	for _, i := range idx {
 		*out = append(*out, routes[i])
 	}
@@ -111,10 +131,7 @@ func methodLess(a, b string) bool {
 }
 
 func (n *trieNode) sortedChildren() []*trieNode {
-	cs := make([]*trieNode, 0, len(n.children))
-	for _, c := range n.children {
-		cs = append(cs, c)
-	}
+	cs := n.children
 	sort.Slice(cs, func(i, j int) bool {
 		ri, rj := keyRank(cs[i].key), keyRank(cs[j].key)
 		if ri != rj {
