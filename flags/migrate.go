@@ -2,6 +2,7 @@ package flags
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -137,8 +138,11 @@ func (m *migration) find(a Arg, action Action, sev Severity, repl []string, form
 		}
 	}
 	flag := a.Option
-	if a.Flag != nil {
+	switch {
+	case a.Flag != nil:
 		flag = "--" + a.Flag.Name
+	case a.Positional:
+		flag = a.Value
 	}
 	if repl == nil {
 		repl = []string{}
@@ -239,7 +243,7 @@ func (m *migration) check() {
 		// What env_start_proxy.py puts before ESPv2_ARGS when ENDPOINTS_SERVICE_NAME is set.
 		args = append([]string{"--on_serverless", "--http_port=8080", "--service=SERVICE_NAME", "--rollout_strategy=managed"}, args...)
 	}
-	if _, err := parseESPv2(args, env); err != nil {
+	if _, err := parseESPv2(args, env); err != nil && !errors.Is(err, ErrHelp) {
 		m.implicit("", "", ActionReplaced, SeverityError, nil, "ESPv2 would refuse the migrated flags: %v. Resolve the findings above, then run espctl migrate flags again.", err)
 	}
 }

@@ -140,6 +140,7 @@ func (m *migration) unknown() {
 		}
 		if a.Positional {
 			if a.Value == "" {
+				a.Input = `""`
 				m.find(a, ActionUnknown, SeverityWarning, nil, "%sempty item (a doubled or trailing delimiter?): ESPv1 and ESPv2 both exit on it; dropped.", at)
 				continue
 			}

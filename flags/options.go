@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -167,7 +168,16 @@ func parseESPv2(args []string, env lookupEnv) (*Options, error) {
 	return optionsFromArgs(parsed, env)
 }
 
+// ErrHelp is returned when the command line asks for --help: ESPv2 prints its usage and exits
+// 0 before any validation, so no options exist.
+var ErrHelp = errors.New("--help: ESPv2 prints its usage and exits without starting")
+
 func optionsFromArgs(parsed []Arg, env lookupEnv) (*Options, error) {
+	for _, a := range parsed {
+		if a.Flag != nil && a.Flag.Type == TypeHelp {
+			return nil, ErrHelp
+		}
+	}
 	ns := newNamespace(parsed)
 	if err := validate(ns, env); err != nil {
 		return nil, err
