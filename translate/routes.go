@@ -3,8 +3,6 @@ package translate
 import (
 	"fmt"
 	"strings"
-
-	"github.com/espctl/espctl/httprule"
 )
 
 // HealthCheckOperation is the operation name ESPv2 gives the --healthz route.
@@ -98,15 +96,4 @@ func corsRoutes(api []Route) []Route {
 		out = append(out, Route{Method: "OPTIONS", Pattern: r.Pattern, Template: r.Template, Selector: r.Selector, Kind: RouteCORS, Binding: r.Binding})
 	}
 	return out
-}
-
-// matchKey identifies what a template matches: its segments with every variable replaced by
-// its wildcard, and the verb as one more segment.
-func matchKey(t httprule.Template) string {
-	var sb strings.Builder
-	for _, k := range trieKeys(t) {
-		sb.WriteByte('/')
-		sb.WriteString(k)
-	}
-	return sb.String()
 }
