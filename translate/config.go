@@ -32,7 +32,8 @@ type Config struct {
 	Providers []AuthProvider `json:"auth_providers,omitempty"`
 	// QuotaLimits are the quota limits, sorted by Name.
 	QuotaLimits []QuotaLimit `json:"quota_limits,omitempty"`
-	// Metrics are the quota metrics the service defines, sorted.
+	// Metrics are the quota metrics, sorted: those named by a limit or a method's cost, plus
+	// the service's own `metrics[]` (not the standard serviceruntime.googleapis.com ones).
 	Metrics []string `json:"metrics,omitempty"`
 	// AllowCORS is set when `endpoints[].allow_cors` is true for the service: OPTIONS requests
 	// are passed to the backend without auth checks (Routes of Kind "cors").
@@ -101,7 +102,8 @@ type HTTPBinding struct {
 	// Body is the request field the HTTP body maps to (`*` for the whole message, empty for none).
 	Body         string `json:"body,omitempty"`
 	ResponseBody string `json:"response_body,omitempty"`
-	// Source says where the binding came from: "annotation", "config", "openapi".
+	// Source says where the binding came from: "annotation", "config", "openapi". Build leaves
+	// it empty: a compiled service config no longer says; input packages may set it.
 	Source string `json:"source,omitempty"`
 }
 
@@ -210,7 +212,7 @@ type Route struct {
 	// gRPC passthrough or JSON with body "*"), "cors" (an `allow_cors` OPTIONS route: proxied
 	// to Selector's backend without JWT or API-key checks) or "healthz".
 	Kind string `json:"kind"`
-	// Binding indexes Method.HTTP for Kind "http".
+	// Binding indexes Method.HTTP for Kind "http" (and for "cors" routes made from one).
 	Binding int `json:"binding,omitempty"`
 }
 
