@@ -1,0 +1,57 @@
+package jwtauth
+
+import (
+	"context"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// clockSkew is ESPv2's allowance for `exp` and `nbf`.
+const clockSkewSeconds = 60
+
+// verifyToken checks one token for one provider in Envoy's order: shape, issuer, time,
+// audience, then the signature against the provider's keys. The cheap claim checks run first,
+// as in Envoy, so their errors are reported even for an unsigned token; a token is only ever
+// accepted after its signature verifies.
+func (a *Authenticator) verifyToken(ctx context.Context, p *provider, raw string, audiences []string) (*token, *failure) {
+	t, f := parseToken(raw, a.opts.MaxTokenBytes)
+	if f != nil {
+		return nil, f
+	}
+	if t.iss == "" || t.iss != p.issuer {
+		return nil, errUnknownIssuer
+	}
+	now := a.opts.Clock().Unix()
+	if t.hasNbf && now+clockSkewSeconds < t.nbf {
+		return nil, errNotYetValid
+	}
+	if t.hasExp && now > t.exp+clockSkewSeconds {
+		return nil, errExpired
+	}
+	if !audienceAllowed(t.aud, audiences) {
+		return nil, errAudience
+	}
+
+	// A kid the cached set lacks may be a freshly rotated key: keys() then refreshes (rate
+	// limited) before answering.
+	set, err := p.keys.keys(ctx, t.kid)
+	if err != nil {
+		return nil, errJWKSFetch
+	}
+	candidates := set.candidates(t.alg, t.kid)
+	if len(candidates) == 0 {
+		return nil, errNoMatchingKey
+	}
+	// go-jose parses the token again, accepting only the algorithm already vetted above, and
+	// does the signature arithmetic.
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(t.alg)})
+	if err != nil {
+		return nil, errVerification
+	}
+	for _, key := range candidates {
+		if _, err := jws.Verify(key); err == nil {
+			return t, nil
+		}
+	}
+	return nil, errVerification
+}
