@@ -245,6 +245,11 @@ func (p *parser) known(i int, r resolved) (int, error) {
 					if rest != "" {
 						u.Value, u.HasValue = rest, true
 					}
+					// The rest must read back as the same unknown flag (`-0` would read as a
+					// number, `--=x` as an ambiguous prefix); otherwise it is a stray item.
+					if r2, err := p.resolve(u.String()); err != nil || r2.kind != kindUnknown || r2.option != u.Option {
+						u = Arg{Positional: true, Value: u.String(), HasValue: true, Input: item, Index: i}
+					}
 					p.out = append(p.out, u)
 					return i, nil
 				}

@@ -2,6 +2,7 @@ package flags
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -46,10 +47,12 @@ func JoinESPv2Args(items []string) string {
 			return v
 		}
 	}
-	// Items that contain every candidate: grow a delimiter until it occurs nowhere.
-	for d := "+++"; ; d += "+" {
-		if v := "^" + d + "^" + strings.Join(items, d); splitsBack(v, items) {
-			return v
+	// Items that contain every candidate: a character that occurs in no item always works
+	// (the split can then only cut at delimiters); the private-use area has plenty.
+	for r := rune(0xE000); ; r++ {
+		d := string(r)
+		if !slices.ContainsFunc(items, func(s string) bool { return strings.Contains(s, d) }) {
+			return "^" + d + "^" + strings.Join(items, d)
 		}
 	}
 }
