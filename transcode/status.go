@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	// The standard error details (ErrorInfo, BadRequest, RetryInfo...) must be registered so
+	// a google.rpc.Status carrying them can be printed as JSON.
+	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
