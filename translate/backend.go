@@ -41,7 +41,7 @@ func (b *builder) buildBackends() error {
 		}
 	}
 	for _, m := range b.methods {
-		if b.cfg.GRPCBackend {
+		if b.cfg.GRPCBackend && m.API != "" {
 			m.GRPCPath = "/" + m.API + "/" + m.Name
 		}
 		r := rules[m.Selector]

@@ -56,16 +56,12 @@ type builder struct {
 	cfg  *Config
 	// methods are the operations in input order (apis, then methods); Config.Methods gets them
 	// sorted by selector at the end.
-	methods    []*Method
+	methods []*Method
+	// bySelector finds an operation by exact name: ESPv2 compares selectors by string
+	// equality and ignores rules that match nothing.
 	bySelector map[string]*Method
 	// types indexes `types[]` by message name (built on first use).
 	types map[string]*typepb.Type
-}
-
-// method returns the operation a rule selector names, or nil: ESPv2 compares selectors by
-// exact string equality and silently ignores rules that match nothing.
-func (b *builder) method(selector string) *Method {
-	return b.bySelector[selector]
 }
 
 // finish copies the methods into the Config in selector order.

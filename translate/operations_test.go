@@ -65,3 +65,11 @@ func TestOperationsErrors(t *testing.T) {
 	wantErr(t, svc(t, `{"name": "x"}`), Options{}, "service config must have one api at least")
 	wantErr(t, svc(t, `{"name": "x", "apis": [{"name": "google.discovery.X"}]}`), Options{}, "service config must have one api at least")
 }
+
+func TestOperationsNamelessAPIWithGRPCBackend(t *testing.T) {
+	// No `//Method` gRPC path for an API without a name.
+	cfg := build(t, svc(t, `{"name": "b", "apis": [{"methods": [{"name": "M"}]}]}`), Options{Backend: "grpc://h:1"})
+	if len(cfg.Routes) != 0 || methodOf(t, cfg, "M").GRPCPath != "" {
+		t.Errorf("routes %v", routeList(cfg))
+	}
+}

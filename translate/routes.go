@@ -26,7 +26,7 @@ func (b *builder) buildRoutes() error {
 		for i, hb := range m.HTTP {
 			routes = append(routes, Route{Method: hb.Method, Pattern: hb.Pattern, Template: hb.Template, Selector: m.Selector, Kind: RouteHTTP, Binding: i})
 		}
-		if b.cfg.GRPCBackend && !hasBinding(m.HTTP, "POST", m.GRPCPath) {
+		if m.GRPCPath != "" && !hasBinding(m.HTTP, "POST", m.GRPCPath) {
 			t, err := parseTemplate(m.GRPCPath)
 			if err != nil {
 				return fmt.Errorf("gRPC path of operation (%s): %w", m.Selector, err)
