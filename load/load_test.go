@@ -70,6 +70,12 @@ var corpusCases = []corpusCase{
 		// No --service_json_path: recognised as a service config JSON by content.
 		return Inputs{ConfigFiles: []string{c + "/esp-v1-service-config/bookstore.json"}}
 	}},
+	{"getting-started.openapi", func(c string) Inputs {
+		return Inputs{ConfigFiles: []string{c + "/getting-started/openapi.yaml"}}
+	}},
+	{"esp-v1-openapi.swagger_template", func(c string) Inputs {
+		return Inputs{ConfigFiles: []string{c + "/esp-v1-openapi/swagger_template.json"}}
+	}},
 }
 
 // TestCorpus loads every service config of the shared corpus: each is valid (warnings only),

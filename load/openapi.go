@@ -2,16 +2,18 @@ package load
 
 import (
 	"github.com/espctl/espctl/grpcconfig"
+	"github.com/espctl/espctl/openapi"
 )
 
 // isOpenAPI and loadOpenAPI are the only links to the OpenAPI input.
-//
-// TODO(openapi): once package openapi exposes Load and IsOpenAPI, make these
-// `openapi.IsOpenAPI(data)` and `svc, diags := openapi.Load(f.Path, f.Data)`.
-func isOpenAPI(data []byte) bool {
-	return hasTopKey(data, "swagger") || hasTopKey(data, "openapi")
-}
+func isOpenAPI(data []byte) bool { return openapi.IsOpenAPI(data) }
 
+// loadOpenAPI converts the document like Service Management would. The result has no
+// descriptors: OpenAPI operations are plain HTTP.
 func loadOpenAPI(f grpcconfig.File) (*Result, error) {
-	return nil, usage("%s is an OpenAPI document; reading OpenAPI is not supported yet", f.Path)
+	svc, diags := openapi.Load(f.Path, f.Data)
+	if svc == nil && !diags.HasErrors() {
+		return nil, usage("%s: cannot read the OpenAPI document", f.Path)
+	}
+	return &Result{Kind: KindOpenAPI, Service: svc, Diagnostics: diags.Sort()}, nil
 }
