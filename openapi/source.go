@@ -32,9 +32,43 @@ func parseSource(file string, data []byte) (*source, *diag.Diagnostic) {
 		d := diagAt(ruleNotOpenAPI, diag.Pos{File: file, Line: 1, Col: 1}, "", "the document is not a mapping with a `swagger: \"2.0\"` or `openapi: 3.x` key", "start the file with `swagger: \"2.0\"`")
 		return nil, &d
 	}
+	if expandedSize(&doc, map[*yaml.Node]int{}, 0) > maxNodes {
+		d := diagAt(ruleSyntax, diag.Pos{File: file, Line: 1, Col: 1}, "", "the document is too large once its YAML aliases are expanded", "write the repeated parts out, or use $ref")
+		return nil, &d
+	}
 	s := &source{file: file, root: doc.Content[0], index: map[string]*yaml.Node{}}
 	s.indexNode("", s.root, 0)
 	return s, nil
+}
+
+// maxNodes bounds the document size with aliases expanded: every walk over the nodes follows
+// aliases, and a few nested aliases ("billion laughs") would otherwise make them exponential.
+const maxNodes = 1 << 20
+
+// expandedSize counts nodes as if aliases were copied, memoized so it is linear itself.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	if depth > maxDepth {
+		return maxNodes + 1
+	}
+	memo[n] = maxNodes + 1 // a cycle counts as too large
+	size := 1
+	if n.Kind == yaml.AliasNode {
+		size += expandedSize(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		size += expandedSize(c, memo, depth+1)
+		if size > maxNodes {
+			break
+		}
+	}
+	memo[n] = size
+	return size
 }
 
 // maxDepth bounds recursion on hostile input (deeply nested flow collections).
