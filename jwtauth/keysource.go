@@ -152,12 +152,14 @@ func (s *keySource) refresh() error {
 	return c.err
 }
 
-// runRefresher refreshes the keys when they expire so requests rarely find them stale. It runs
-// on the wall clock; the request path checks expiry with the injected clock.
+// runRefresher fetches the keys now and again whenever they expire, so requests rarely find
+// them stale. It waits on the wall clock; the request path checks expiry with the injected
+// clock, so tests with a fixed clock see no background refresh after the first fetch.
 func (s *keySource) runRefresher() {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		_ = s.refresh() // the first fetch starts at once, like ESPv2's async fetch
 		for {
 			s.mu.Lock()
 			wait := s.expires.Sub(s.opts.Clock())
