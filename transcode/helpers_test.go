@@ -9,7 +9,9 @@ import (
 	"github.com/bufbuild/protocompile"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	_ "github.com/espctl/espctl/golden" // defines -update for `go test ./... -update`
@@ -33,7 +35,33 @@ func library(tb testing.TB) protoreflect.ServiceDescriptor {
 			libraryErr = err
 			return
 		}
-		libraryDesc = files[0].Services().ByName("Library")
+		// Rebuild the descriptors from a FileDescriptorSet, as the proxy gets them from the
+		// config (protocompile's own descriptor types are slower to walk).
+		set := &descriptorpb.FileDescriptorSet{}
+		seen := map[string]bool{}
+		var add func(fd protoreflect.FileDescriptor)
+		add = func(fd protoreflect.FileDescriptor) {
+			if seen[fd.Path()] {
+				return
+			}
+			seen[fd.Path()] = true
+			for i := 0; i < fd.Imports().Len(); i++ {
+				add(fd.Imports().Get(i).FileDescriptor)
+			}
+			set.File = append(set.File, protodesc.ToFileDescriptorProto(fd))
+		}
+		add(files[0])
+		reg, err := protodesc.NewFiles(set)
+		if err != nil {
+			libraryErr = err
+			return
+		}
+		d, err := reg.FindDescriptorByName("espctl.test.v1.Library")
+		if err != nil {
+			libraryErr = err
+			return
+		}
+		libraryDesc = d.(protoreflect.ServiceDescriptor)
 	})
 	if libraryErr != nil {
 		tb.Fatal(libraryErr)

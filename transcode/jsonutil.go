@@ -1,10 +1,6 @@
 package transcode
 
-import (
-	"bytes"
-	"encoding/json"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // appendJSONString appends s as a JSON string literal (invalid UTF-8 becomes U+FFFD).
 func appendJSONString(b []byte, s string) []byte {
@@ -41,27 +37,43 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// compactJSON removes the insignificant spaces protojson adds at random (it does so on purpose
-// so nobody depends on its exact bytes); ESPv2's output is compact.
+// compactJSON removes the insignificant whitespace protojson adds at random (it does so on
+// purpose so nobody depends on its exact bytes); ESPv2's output is compact. It works in place
+// on valid JSON and does not allocate.
 func compactJSON(b []byte) []byte {
-	if bytes.IndexByte(b, ' ') < 0 {
-		return b
+	w := 0
+	inString := false
+	for r := 0; r < len(b); r++ {
+		c := b[r]
+		if inString {
+			b[w] = c
+			w++
+			switch c {
+			case '\\':
+				if r+1 < len(b) {
+					r++
+					b[w] = b[r]
+					w++
+				}
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			inString = true
+		}
+		b[w] = c
+		w++
 	}
-	var out bytes.Buffer
-	out.Grow(len(b))
-	if json.Compact(&out, b) != nil {
-		return b
-	}
-	return out.Bytes()
+	return b[:w]
 }
 
 // compactTail compacts b[start:] in place (b[:start] is a prefix such as `[` or `,` that is not
 // JSON on its own).
 func compactTail(b []byte, start int) []byte {
-	tail := b[start:]
-	c := compactJSON(tail)
-	if len(c) == len(tail) {
-		return b
-	}
-	return append(b[:start], c...)
+	return b[:start+len(compactJSON(b[start:]))]
 }

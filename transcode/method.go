@@ -69,7 +69,9 @@ func Compile(md protoreflect.MethodDescriptor, b translate.HTTPBinding, opts Opt
 		opts:       opts,
 		pathFields: map[string]fieldPath{},
 		ignore:     map[string]bool{},
+		unmarshal:  protojson.UnmarshalOptions{AllowPartial: true},
 		marshal: protojson.MarshalOptions{
+			AllowPartial:      true,
 			UseProtoNames:     opts.PreserveProtoFieldNames,
 			EmitDefaultValues: opts.AlwaysPrintPrimitiveFields,
 			UseEnumNumbers:    opts.AlwaysPrintEnumsAsInts,
