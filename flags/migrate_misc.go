@@ -212,10 +212,14 @@ func (m *migration) breakingChanges() {
 	}
 	backend := strings.TrimSpace(m.val("backend"))
 	httpBackend := !strings.HasPrefix(backend, "grpc")
-	if http := inputs("backend", "cors_preset", "transcoding_always_print_primitive_fields", "transcoding_preserve_proto_field_names"); (httpBackend && !m.serverless()) || len(http) > 0 {
-		if len(http) == 0 {
+	http := inputs("cors_preset", "transcoding_always_print_primitive_fields", "transcoding_preserve_proto_field_names")
+	if httpBackend {
+		http = append(inputs("backend"), http...)
+		if len(http) == 0 && !m.serverless() {
 			http = []string{"an HTTP backend (" + withScheme(orDefault(backend, "127.0.0.1:8081")) + ")"}
 		}
+	}
+	if len(http) > 0 {
 		m.breaking("error-response-body", http,
 			"when the proxy itself rejects an HTTP request, ESPv1 answered {\"code\": <gRPC code>, \"message\": ..., \"details\": [...]}; ESPv2 answers {\"code\": <HTTP status>, \"message\": ...} without details. Clients that parse error bodies must be updated.")
 	}

@@ -179,7 +179,7 @@ func (m *migration) ports() {
 				} else {
 					repl = append(repl, m.emit("ssl_server_cert_path", nginxSSLDir))
 					m.find(p.arg, ActionMerged, SeverityInfo, repl,
-						"the listener becomes TLS-only (ESPv1 also served plaintext elsewhere only with another port flag). Because the path contains /etc/nginx/ssl, ESPv2 reads nginx.crt and nginx.key, the same files as ESPv1; any other directory must hold server.crt and server.key. Guide: says ESPv2 uses server.crt/server.key; start_proxy.py reads nginx.* under /etc/nginx/ssl.")
+						"the listener becomes TLS-only. Because the path contains /etc/nginx/ssl, ESPv2 reads nginx.crt and nginx.key, the same files as ESPv1; any other directory must hold server.crt and server.key. Guide: says ESPv2 uses server.crt/server.key; start_proxy.py reads nginx.* under /etc/nginx/ssl.")
 				}
 			default:
 				m.find(p.arg, ActionMerged, SeverityInfo, repl, "ESPv2's one listener serves HTTP/1.x, HTTP/2 (h2c) and gRPC on this port. Guide: replaced by --listener_port.")
