@@ -30,13 +30,15 @@ type target struct {
 	h2 bool
 	// local is the --backend default; Host is not rewritten for it.
 	local bool
+	// name is the backend as configured (`grpc://127.0.0.1:8081`), for logs.
+	name string
 	// translation is the path translation mode ("" for none).
 	translation string
 	// deadline is the unary response deadline.
 	deadline time.Duration
 }
 
-func (t *target) String() string { return t.scheme + "://" + t.hostport }
+func (t *target) String() string { return t.name }
 
 // poolKey identifies the transport (and so the connection pool) a target uses.
 func (t *target) poolKey() string {
@@ -90,6 +92,11 @@ func resolveTarget(b translate.Backend, local translate.Backend, defaultDeadline
 		}
 	}
 	t.hostport = net.JoinHostPort(b.Host, strconv.Itoa(port))
+	scheme := b.Scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	t.name = scheme + "://" + t.hostport
 	t.deadline = defaultDeadline
 	if deadline > 0 {
 		t.deadline = time.Duration(deadline * float64(time.Second))

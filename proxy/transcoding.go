@@ -27,7 +27,7 @@ type transcoder map[transcodeKey]*transcode.Method
 
 type transcodeKey struct {
 	selector string
-	binding  int // index in Method.HTTP; -1 for the `POST /<api>/<method>` route
+	binding  int // index in Method.HTTP, or transcode.GRPCBinding for `POST /<api>/<method>`
 }
 
 // newTranscoder compiles the plans of cfg; nil when the config has no descriptors (OpenAPI, or
@@ -36,6 +36,8 @@ func newTranscoder(cfg *translate.Config, opts transcode.Options) (transcoder, e
 	if cfg.Descriptors == nil || len(cfg.Descriptors.File) == 0 {
 		return nil, nil
 	}
+	// API-key and JWT query parameters are never fields (proxy-behavior.md section 6).
+	opts.IgnoreQueryParameters = transcode.IgnoredQueryParameters(cfg, opts.IgnoreQueryParameters)
 	files, err := descriptorFiles(cfg.Descriptors)
 	if err != nil {
 		return nil, err
@@ -49,7 +51,7 @@ func newTranscoder(cfg *translate.Config, opts transcode.Options) (transcoder, e
 		name := strings.ReplaceAll(strings.TrimPrefix(m.GRPCPath, "/"), "/", ".")
 		d, err := files.FindDescriptorByName(protoreflect.FullName(name))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("method %s: %s not in the descriptors", m.Selector, name))
+			// Not in the descriptors: ESPv2 proxies such a method untranscoded.
 			continue
 		}
 		md, ok := d.(protoreflect.MethodDescriptor)
@@ -72,7 +74,7 @@ func newTranscoder(cfg *translate.Config, opts transcode.Options) (transcoder, e
 			errs = append(errs, err)
 			continue
 		}
-		tc[transcodeKey{m.Selector, -1}] = plan
+		tc[transcodeKey{m.Selector, transcode.GRPCBinding}] = plan
 	}
 	return tc, errors.Join(errs...)
 }
@@ -133,7 +135,7 @@ func (ex *exchange) transcode(ms *methodState, m routeMatch, rawQuery string) {
 	r := ex.r
 	key := transcodeKey{m.Route.Selector, m.Route.Binding}
 	if m.Route.Kind == "grpc" {
-		key.binding = -1
+		key.binding = transcode.GRPCBinding
 	}
 	plan := ex.st.transcoder[key]
 	if plan == nil {
@@ -145,7 +147,7 @@ func (ex *exchange) transcode(ms *methodState, m routeMatch, rawQuery string) {
 	if err != nil {
 		return
 	}
-	query, _ := url.ParseQuery(rawQuery)
+	query := transcode.ParseQuery(rawQuery, ex.h.opts.Transcoding.DisableUnescapePlus)
 	msg, err := plan.Request(transcode.Request{
 		Bindings:    m.decodedBindings(),
 		Query:       query,
@@ -220,7 +222,7 @@ func (ex *exchange) callGRPC(ms *methodState, plan *transcode.Method, msg []byte
 		copyResponse(ex.w, resp, false)
 		return
 	}
-	writeTranscodedResponse(ex, plan, resp, deadlineSet, ctx)
+	writeTranscodedResponse(ctx, ex, plan, resp, deadlineSet)
 }
 
 // grpcStatus reads grpc-status and grpc-message from the trailers, or from the headers of a
