@@ -20,25 +20,33 @@ type httpSource struct {
 	rule *annotations.HttpRule
 	// field is the YAML path (`http.rules[3]`), empty for a proto annotation.
 	field string
-	// at is the position of the proto option (annotations only).
-	at diag.Pos
+	// method is the annotated method (annotations only); the option's position is looked up
+	// only when a problem is reported, which keeps big clean APIs fast.
+	method protoreflect.MethodDescriptor
 }
 
 func (s httpSource) pos(c *compiler, sub string) diag.Pos {
 	if s.field == "" {
-		return s.at
+		return c.optionPos(s.method)
 	}
 	return c.pos.Pos(join(s.field, sub))
+}
+
+// firstBinding remembers who bound a duplicate key first, for the hint.
+type firstBinding struct {
+	src      httpSource
+	sub, key string
+	selector string
 }
 
 // compileHTTP merges the google.api.http annotations with the YAML http.rules (a YAML rule
 // replaces the annotation of the same method, as Service Management documents), checks every
 // binding, and writes the merged rules in method order.
 func (c *compiler) compileHTTP() {
-	final := map[string]httpSource{}
+	final := make(map[string]httpSource, len(c.order))
 	for _, m := range c.order {
-		if r, at, ok := c.annotation(m); ok {
-			final[m.selector] = httpSource{rule: r, at: at}
+		if r, ok := c.annotation(m); ok {
+			final[m.selector] = httpSource{rule: r, method: m.desc}
 		}
 	}
 	for i, r := range c.svc.GetHttp().GetRules() {
@@ -50,8 +58,8 @@ func (c *compiler) compileHTTP() {
 		}
 		final[sel] = httpSource{rule: r, field: field}
 	}
-	dups := map[string]string{}
-	var rules []*annotations.HttpRule
+	dups := make(map[string]firstBinding, len(final))
+	rules := make([]*annotations.HttpRule, 0, len(final))
 	for _, m := range c.order {
 		src, ok := final[m.selector]
 		if !ok {
@@ -77,20 +85,17 @@ func (c *compiler) compileHTTP() {
 	}
 }
 
-// annotation returns the method's google.api.http option and where it is written.
-func (c *compiler) annotation(m *method) (*annotations.HttpRule, diag.Pos, bool) {
+// annotation returns the method's google.api.http option.
+func (c *compiler) annotation(m *method) (*annotations.HttpRule, bool) {
 	if m.desc == nil {
-		return nil, diag.Pos{}, false
+		return nil, false
 	}
 	opts, ok := m.desc.Options().(*descriptorpb.MethodOptions)
 	if !ok || opts == nil || !proto.HasExtension(opts, annotations.E_Http) {
-		return nil, diag.Pos{}, false
+		return nil, false
 	}
 	r, ok := proto.GetExtension(opts, annotations.E_Http).(*annotations.HttpRule)
-	if !ok || r == nil {
-		return nil, diag.Pos{}, false
-	}
-	return r, c.optionPos(m.desc), true
+	return r, ok && r != nil
 }
 
 // optionPos finds the `option (google.api.http)` of a method in the proto's source info,
@@ -129,11 +134,9 @@ func httpPattern(r *annotations.HttpRule) (verb, tmpl, key string) {
 }
 
 // checkBinding checks one binding (a rule or one of its additional bindings).
-func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRule, sub string, dups map[string]string) {
+func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRule, sub string, dups map[string]firstBinding) {
 	field := join(src.field, sub)
-	where := src.field
-	if where == "" {
-		where = "option (google.api.http)"
+	if src.field == "" {
 		field = ""
 	}
 	verb, tmpl, key := httpPattern(r)
@@ -168,11 +171,16 @@ func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRu
 	// proxy's router uses the same key.
 	k := t.DuplicateKey(verb)
 	if first, dup := dups[k]; dup {
-		c.reportAt(src.pos(c, join(sub, key)), RuleDuplicatePattern, join(field, key), "the first binding is "+first+"; change one of the templates or verbs",
+		firstWhere := first.src.field
+		if firstWhere == "" {
+			firstWhere = "option (google.api.http)"
+		}
+		hint := fmt.Sprintf("the first binding is %s of %s at %s; change one of the templates or verbs", firstWhere, first.selector, first.src.pos(c, join(first.sub, first.key)))
+		c.reportAt(src.pos(c, join(sub, key)), RuleDuplicatePattern, join(field, key), hint,
 			"%s has duplicate http pattern `%s %s`", m.selector, verb, tmpl)
 		return
 	}
-	dups[k] = fmt.Sprintf("%s of %s at %s", where, m.selector, src.pos(c, join(sub, key)))
+	dups[k] = firstBinding{src: src, sub: sub, key: key, selector: m.selector}
 }
 
 func (c *compiler) checkPathVariable(m *method, src httpSource, sub, key, path string) {
