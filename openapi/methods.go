@@ -84,16 +84,22 @@ func upperFirst(s string) string {
 
 // snakeCase is how Service Management writes path parameters in templates and field names:
 // `shelfId` -> `shelf_id`.
+// Characters a field name cannot hold (`X-Api-Key`) become '_', without doubling it.
 func snakeCase(s string) string {
 	var b strings.Builder
 	for i, r := range s {
-		if unicode.IsUpper(r) {
-			if i > 0 && !strings.HasSuffix(b.String(), "_") {
+		under := strings.HasSuffix(b.String(), "_")
+		switch {
+		case unicode.IsUpper(r):
+			if i > 0 && !under {
 				b.WriteByte('_')
 			}
-			r = unicode.ToLower(r)
+			b.WriteRune(unicode.ToLower(r))
+		case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		case !under:
+			b.WriteByte('_')
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

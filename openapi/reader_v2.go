@@ -44,15 +44,12 @@ func (c *converter) readV2() *document {
 			op := &operation{path: pe.key.Value, pathNode: pe.key, verb: verb, verbNode: ve.key, node: ve.value, field: field}
 			op.idNode = get(ve.value, "operationId")
 			op.id = scalar(op.idNode)
-			for _, p := range mergeParams(c, shared, items(get(ve.value, "parameters")), field) {
+			// Fields are numbered in parameter order, the body parameter included.
+			op.params = mergeParams(c, shared, items(get(ve.value, "parameters")), field)
+			for _, p := range op.params {
 				if p.in == "body" {
 					op.body = p
-					continue
 				}
-				op.params = append(op.params, p)
-			}
-			if op.body != nil {
-				op.params = append(op.params, op.body)
 			}
 			op.response = successSchema(get(ve.value, "responses"), func(r *yaml.Node) *yaml.Node {
 				return get(c.resolve(r, field), "schema")
