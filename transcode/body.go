@@ -73,11 +73,21 @@ func (m *Method) decodeBody(msg protoreflect.Message, r Request) error {
 
 // unmarshalJSON decodes syntactically valid JSON into msg; what fails now is a mismatch with
 // the message (unknown field, wrong type), answered with 400 and the decoder's reason.
+//
+// ESPv2 accepts lenient JSON (single quotes, bare keys, trailing commas); protojson does not,
+// so on failure the body is rewritten strictly and decoded once more. Strict bodies never pay
+// for the rewrite.
 func (m *Method) unmarshalJSON(body []byte, msg protoreflect.Message) error {
-	if err := m.unmarshal.Unmarshal(body, msg.Interface()); err != nil {
-		return &Error{Status: 400, Message: cleanProtoError(err.Error())}
+	err := m.unmarshal.Unmarshal(body, msg.Interface())
+	if err == nil {
+		return nil
 	}
-	return nil
+	if strict := strictJSON(body); !bytes.Equal(strict, body) {
+		if m.unmarshal.Unmarshal(strict, msg.Interface()) == nil {
+			return nil
+		}
+	}
+	return &Error{Status: 400, Message: cleanProtoError(err.Error())}
 }
 
 // cleanProtoError drops the Go library's "proto: " prefix and its non-breaking-space quirk.

@@ -1,6 +1,7 @@
 package transcode
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -71,7 +72,7 @@ func TestCheckJSONDepthLimit(t *testing.T) {
 }
 
 func FuzzCheckJSON(f *testing.F) {
-	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `NO_BRACES_JSON`, `{"theme" : "Children"`, `{'a':x}`, `"\ud800`, `[-`, ``} {
+	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `NO_BRACES_JSON`, `{"theme" : "Children"`, `{'a':x}`, `"\ud800`, `[-`, ``, `{a:'b\v',c:[1.,-.5,],}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -79,6 +80,12 @@ func FuzzCheckJSON(f *testing.F) {
 		var te *Error
 		if err != nil && !errors.As(err, &te) {
 			t.Fatalf("non-*Error %T: %v", err, err)
+		}
+		// What the lenient parser accepts must rewrite into strict JSON.
+		if err == nil {
+			if strict := strictJSON(body); !json.Valid(strict) {
+				t.Fatalf("%q accepted but rewrites to invalid %q", body, strict)
+			}
 		}
 	})
 }

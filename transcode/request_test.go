@@ -80,6 +80,7 @@ var requestCases = []requestCase{
 	{name: "body wrong type", method: "UpdateBook", binding: binding("*", ""), body: `{"id":true}`},
 	{name: "body bad enum", method: "UpdateBook", binding: binding("*", ""), body: `{"genre":"POETRY"}`},
 	{name: "body trailing comma accepted by syntax check", method: "UpdateBook", binding: binding("*", ""), body: `{"title":"x",}`},
+	{name: "body lenient single quotes and bare keys", method: "UpdateBook", binding: binding("*", ""), body: `{title:'It\'s "here"\v', author:{name:'A',}, tags:['x',], priceInUsd: 1., id: -.5e1}`},
 	{name: "body not json", method: "UpdateBook", binding: binding("*", ""), body: `NO_BRACES_JSON`},
 	{name: "body http body", method: "Raw", binding: binding("*", ""), body: "raw bytes\x00\x01", ctype: "application/octet-stream"},
 	{name: "body http body field", method: "Upload", binding: binding("file", "", "name"), bindings: bindings("name", "f.txt"), body: "hello", ctype: "text/plain", query: "file.content_type=ignored"},
