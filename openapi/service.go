@@ -42,7 +42,9 @@ func (c *converter) convert() *serviceconfig.Service {
 	api := &apipb.Api{
 		Name:          c.apiName(svc.Name, version),
 		Version:       version,
-		SourceContext: &sourcecontextpb.SourceContext{FileName: filepath.Base(c.src.file)},
+	}
+	if c.src.file != "" {
+		api.SourceContext = &sourcecontextpb.SourceContext{FileName: filepath.Base(c.src.file)}
 	}
 	svc.Apis = []*apipb.Api{api}
 

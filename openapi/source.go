@@ -190,6 +190,10 @@ func kindName(n *yaml.Node) string {
 	return "empty"
 }
 
+// textFields are string fields that YAML users often write unquoted (`version: 1.0`,
+// `swagger: 2.0`); their scalars are passed as text so the shape check does not fail on them.
+var textFields = map[string]bool{"swagger": true, "openapi": true, "version": true, "title": true, "description": true, "host": true, "basePath": true, "operationId": true, "name": true, "summary": true}
+
 // toJSONValue turns a node into the value encoding/json would produce, so kin-openapi can
 // decode YAML input. Mapping keys are taken as written (YAML's `200:` is the string "200").
 func toJSONValue(n *yaml.Node, depth int) any {
@@ -201,7 +205,12 @@ func toJSONValue(n *yaml.Node, depth int) any {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			m[n.Content[i].Value] = toJSONValue(n.Content[i+1], depth+1)
+			k, v := n.Content[i].Value, deref(n.Content[i+1])
+			if textFields[k] && v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				m[k] = v.Value // `version: 1.0` is the text "1.0", as the converter reads it
+				continue
+			}
+			m[k] = toJSONValue(v, depth+1)
 		}
 		return m
 	case yaml.SequenceNode:
