@@ -137,7 +137,15 @@ func FuzzBody(f *testing.F) {
 	f.Add([]byte(`NO_BRACES_JSON`))
 	whole := compile(f, "CreateBook", binding("*", ""), Options{})
 	field := compile(f, "CreateBook", binding("tags", ""), Options{})
+	stream := compile(f, "ImportBooks", binding("*", ""), Options{})
+	f.Add([]byte(`[{"note":"a"},{note:'b'},]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, err := stream.AppendRequestFrames(nil, Request{Body: body}); err != nil {
+			var te *Error
+			if !errors.As(err, &te) {
+				t.Fatalf("stream: unexpected error %T %v", err, err)
+			}
+		}
 		for _, plan := range []*Method{whole, field} {
 			_, err := plan.Request(Request{Body: body})
 			var te *Error
