@@ -40,8 +40,8 @@ func (c *converter) convert() *serviceconfig.Service {
 	svc.SystemParameters = &serviceconfig.SystemParameters{}
 
 	api := &apipb.Api{
-		Name:          c.apiName(svc.Name, version),
-		Version:       version,
+		Name:    c.apiName(svc.Name, version),
+		Version: version,
 	}
 	if c.src.file != "" {
 		api.SourceContext = &sourcecontextpb.SourceContext{FileName: filepath.Base(c.src.file)}
