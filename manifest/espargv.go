@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"github.com/espctl/espctl/flags"
 	"path"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ func espv1Ports(argv []string) map[int]string {
 		if err != nil {
 			continue
 		}
-		ports[p] = flag
+		ports[p] = "ESPv1's " + flag
 		if flag == "--status_port" {
 			sawStatus = true
 		} else {
@@ -40,10 +41,10 @@ func espv1Ports(argv []string) map[int]string {
 		}
 	}
 	if !sawListener {
-		ports[8080] = "the default port"
+		ports[8080] = "ESPv1's default port"
 	}
 	if !sawStatus {
-		ports[8090] = "the status port"
+		ports[8090] = "ESPv1's status port"
 	}
 	return ports
 }
@@ -66,4 +67,20 @@ func looksLikeESPArgs(argv []string) bool {
 		}
 	}
 	return score >= 2
+}
+
+// flagSummary puts a flag finding in one line: what came in, what happened, what came out, why.
+func flagSummary(f flags.Finding) string {
+	s := f.Input
+	if s == "" {
+		s = f.Flag
+	}
+	s += ": " + string(f.Action)
+	if len(f.Replacement) > 0 && !(len(f.Replacement) == 1 && f.Replacement[0] == f.Input) {
+		s += " -> " + strings.Join(f.Replacement, " ")
+	}
+	if f.Message != "" {
+		s += "; " + f.Message
+	}
+	return s
 }

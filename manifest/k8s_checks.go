@@ -25,7 +25,7 @@ func (m *k8sMigration) containerPorts(c *yaml.Node, listenerPort int) {
 			m.namedPorts[name] = n
 		}
 		if why, dropped := m.droppedPorts[n]; dropped {
-			m.add(numNode.Line, severityWarning, "port", fmt.Sprintf("containerPort %d was ESPv1's %s; ESPv2 listens only on %d: change it to %d or remove it", n, why, listenerPort, listenerPort))
+			m.add(numNode.Line, severityWarning, "port", fmt.Sprintf("containerPort %d was %s; ESPv2 listens only on %d: change it to %d or remove it", n, why, listenerPort, listenerPort))
 		}
 	}
 }
@@ -52,8 +52,8 @@ func (m *k8sMigration) probes(c *yaml.Node, listenerPort int) {
 				continue
 			}
 			path := valueOf(mapGet(h, "path"))
-			msg := fmt.Sprintf("%s checks port %s, ESPv1's %s, which ESPv2 does not open", kind, portNode.Value, why)
-			if why == "the status port" || strings.Contains(path, "healthz") {
+			msg := fmt.Sprintf("%s checks port %s, %s, which ESPv2 does not open", kind, portNode.Value, why)
+			if why == "ESPv1's status port" || strings.Contains(path, "healthz") {
 				msg += fmt.Sprintf("; add --healthz=/healthz to the ESPv2 flags and probe path /healthz on port %d", listenerPort)
 			} else {
 				msg += fmt.Sprintf("; probe port %d instead", listenerPort)
@@ -127,7 +127,7 @@ func (m *k8sMigration) services(doc *yaml.Node) {
 				port = m.namedPorts[tp.Value]
 			}
 			if why, dropped := m.droppedPorts[port]; dropped {
-				m.add(tp.Line, severityWarning, "port", fmt.Sprintf("Service %s targets port %s, ESPv1's %s, which ESPv2 does not open; point it at the ESPv2 listener port", valueOf(mapGet(mapGet(n, "metadata"), "name")), tp.Value, why))
+				m.add(tp.Line, severityWarning, "port", fmt.Sprintf("Service %s targets port %s, %s, which ESPv2 does not open; point it at the ESPv2 listener port", valueOf(mapGet(mapGet(n, "metadata"), "name")), tp.Value, why))
 			}
 		}
 	})

@@ -194,7 +194,7 @@ func (m *k8sMigration) container(c, podSpec *yaml.Node) {
 func (m *k8sMigration) flagFindings(res *flags.Result, line int) {
 	for i := range res.Findings {
 		f := res.Findings[i]
-		m.res.Findings = append(m.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: f.Message, Flag: &f})
+		m.res.Findings = append(m.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: flagSummary(f), Flag: &f})
 	}
 }
 
@@ -282,11 +282,12 @@ func (m *k8sMigration) envESPArgs(e *yaml.Node) {
 		return
 	}
 	m.flagFindings(res, valueNode.Line)
-	m.replaceScalar(nameNode, "ESPv2_ARGS", false)
+	inFlow := e.Style&yaml.FlowStyle != 0
+	m.replaceScalar(nameNode, "ESPv2_ARGS", inFlow)
 	newValue := res.Env["ESPv2_ARGS"]
 	if newValue == "" {
 		newValue = flags.JoinESPv2Args(res.Args)
 	}
-	m.replaceScalar(valueNode, newValue, true)
+	m.replaceScalar(valueNode, newValue, inFlow)
 	m.add(nameNode.Line, severityInfo, "env", "ESP_ARGS renamed to ESPv2_ARGS (the serverless ESPv2 image reads only ESPv2_ARGS)")
 }

@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"encoding/json"
 	"os"
 	"testing"
 
@@ -17,8 +16,7 @@ func TestMigrateNginxGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, _ := json.MarshalIndent(res, "", "  ")
-	golden.Assert(t, "testdata/out/nginx_custom.json", append(js, '\n'))
+	golden.Assert(t, "testdata/out/nginx_custom.json", jsonOf(t, res))
 	if !res.NeedsPerson() {
 		t.Error("rewrite, return and an unknown directive must need a person")
 	}

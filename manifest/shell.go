@@ -50,6 +50,9 @@ type shellMigration struct {
 	opts Options
 }
 
+// word is a token's original text, quotes included.
+func (s *shellMigration) word(t shellToken) string { return string(s.ed.src[t.start:t.end]) }
+
 func (s *shellMigration) line(off int) int { return lineOf(s.ed.src, off) }
 
 func (s *shellMigration) add(off int, sev flags.Severity, topic, msg string) {
@@ -81,7 +84,7 @@ func (s *shellMigration) dockerRun(t []shellToken) {
 				return
 			}
 			newImage := ref.retag(s.opts.targetTag())
-			s.ed.replace(tok.start, tok.end, shellQuote(newImage))
+			s.ed.replace(tok.start, tok.end, quoteLikeWord(s.word(tok), newImage))
 			s.res.Findings = append(s.res.Findings, imageFinding(s.line(tok.start), tok.value, ref, newImage))
 			break
 		}
@@ -112,7 +115,7 @@ func (s *shellMigration) dockerRun(t []shellToken) {
 	line := s.line(args[0].start)
 	for i := range res.Findings {
 		f := res.Findings[i]
-		s.res.Findings = append(s.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: f.Message, Flag: &f})
+		s.res.Findings = append(s.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: flagSummary(f), Flag: &f})
 	}
 	// Keep the layout: new flags are joined by the text that separated the first two old ones
 	// (a space, or ` \` + newline + indent).
@@ -135,7 +138,7 @@ func (s *shellMigration) espArgsWord(tok shellToken, prefix string) {
 		return
 	}
 	newPrefix := strings.Replace(prefix, "ESP_ARGS=", "ESPv2_ARGS=", 1)
-	s.ed.replace(tok.start, tok.end, shellQuote(newPrefix+newValue))
+	s.ed.replace(tok.start, tok.end, quoteLikeWord(s.word(tok), newPrefix+newValue))
 }
 
 func (s *shellMigration) migrateESPArgs(off int, value string) (string, bool) {
@@ -152,7 +155,7 @@ func (s *shellMigration) migrateESPArgs(off int, value string) (string, bool) {
 	line := s.line(off)
 	for i := range res.Findings {
 		f := res.Findings[i]
-		s.res.Findings = append(s.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: f.Message, Flag: &f})
+		s.res.Findings = append(s.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: flagSummary(f), Flag: &f})
 	}
 	s.add(off, severityInfo, "env", "ESP_ARGS renamed to ESPv2_ARGS (the serverless ESPv2 image reads only ESPv2_ARGS)")
 	if v := res.Env["ESPv2_ARGS"]; v != "" {
@@ -175,9 +178,9 @@ func (s *shellMigration) gcloud(t []shellToken) {
 			if ref, ok := parseESPImage(value); ok && ref.isV1() {
 				newImage := ref.retag(s.opts.targetTag())
 				if valueTok.start == tok.start {
-					s.ed.replace(tok.start, tok.end, shellQuote("--image="+newImage))
+					s.ed.replace(tok.start, tok.end, quoteLikeWord(s.word(tok), "--image="+newImage))
 				} else {
-					s.ed.replace(valueTok.start, valueTok.end, shellQuote(newImage))
+					s.ed.replace(valueTok.start, valueTok.end, quoteLikeWord(s.word(valueTok), newImage))
 				}
 				s.res.Findings = append(s.res.Findings, imageFinding(s.line(tok.start), value, ref, newImage))
 			}
@@ -190,9 +193,9 @@ func (s *shellMigration) gcloud(t []shellToken) {
 				continue
 			}
 			if valueTok.start == tok.start {
-				s.ed.replace(tok.start, tok.end, shellQuote(name+"="+newList))
+				s.ed.replace(tok.start, tok.end, quoteLikeWord(s.word(tok), name+"="+newList))
 			} else {
-				s.ed.replace(valueTok.start, valueTok.end, shellQuote(newList))
+				s.ed.replace(valueTok.start, valueTok.end, quoteLikeWord(s.word(valueTok), newList))
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package manifest
 
+import "strings"
+
 // shellToken is one word of a shell command with its byte range in the original text and its
 // value after quote removal.
 type shellToken struct {
@@ -123,4 +125,24 @@ func shellQuote(s string) string {
 		out = append(out, s[i])
 	}
 	return string(append(out, '"'))
+}
+
+// quoteLikeWord renders value the way the original word was quoted, so a rewrite keeps the
+// script's style: `'...'` stays single-quoted, `--image="..."` keeps its quotes after the `=`.
+func quoteLikeWord(original, value string) string {
+	prefix, rest := "", original
+	if i := strings.IndexAny(original, "'\""); i > 0 && strings.HasSuffix(original[:i], "=") && strings.HasPrefix(value, original[:i]) {
+		prefix, rest, value = original[:i], original[i:], strings.TrimPrefix(value, original[:i])
+	}
+	switch {
+	case strings.HasPrefix(rest, "'") && !strings.Contains(value, "'"):
+		return prefix + "'" + value + "'"
+	case strings.HasPrefix(rest, "\""):
+		q := shellQuote(value)
+		if !strings.HasPrefix(q, "\"") {
+			q = "\"" + q + "\""
+		}
+		return prefix + q
+	}
+	return prefix + shellQuote(value)
 }
