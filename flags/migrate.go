@@ -131,6 +131,9 @@ func (m *migration) emitArg(a Arg) string {
 // find records the finding for one input argument.
 func (m *migration) find(a Arg, action Action, sev Severity, repl []string, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	if p := m.positionFor(a); p.Line > 0 && sev == SeverityError {
+		msg = p.String() + ": " + msg
+	}
 	if n := m.notes[a.Index]; n != "" {
 		msg = n + " " + msg
 		if sev == SeverityInfo {

@@ -134,24 +134,20 @@ func (m *migration) unknown() {
 		if a.Known() {
 			continue
 		}
-		at := ""
-		if p := m.positionFor(a); p.Line > 0 {
-			at = p.String() + ": "
-		}
 		if a.Positional {
 			if a.Value == "" {
 				a.Input = `""`
-				m.find(a, ActionUnknown, SeverityWarning, nil, "%sempty item (a doubled or trailing delimiter?): ESPv1 and ESPv2 both exit on it; dropped.", at)
+				m.find(a, ActionUnknown, SeverityWarning, nil, "empty item (a doubled or trailing delimiter?): ESPv1 and ESPv2 both exit on it; dropped.")
 				continue
 			}
-			m.find(a, ActionUnknown, SeverityError, nil, "%sESPv1 takes no positional arguments (a value with a leading space, or a value for a flag that takes none?); not passed on.", at)
+			m.find(a, ActionUnknown, SeverityError, nil, "ESPv1 takes no positional arguments (a value with a leading space, or a value for a flag that takes none?); not passed on.")
 			continue
 		}
 		if v2, err := Parse(ESPv2(), []string{a.String()}, false); err == nil && len(v2) == 1 {
-			m.find(a, ActionUnknown, SeverityWarning, []string{m.emitArg(v2[0])}, "%snot an ESPv1 flag, but ESPv2 accepts it; passed through unchanged.", at)
+			m.find(a, ActionUnknown, SeverityWarning, []string{m.emitArg(v2[0])}, "not an ESPv1 flag, but ESPv2 accepts it; passed through unchanged.")
 			continue
 		}
-		msg := at + "unknown ESPv1 flag (ESPv1 refused to start with it); not passed on."
+		msg := "unknown ESPv1 flag (ESPv1 refused to start with it); not passed on."
 		if s := Suggest(ESPv1(), a.Option); s != "" {
 			msg += fmt.Sprintf(" Did you mean %s?", s)
 		}
