@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -150,6 +151,7 @@ func (c *converter) template(op *operation) string {
 		c.reportPath(op, bad, why)
 		return base + op.path
 	}
+	c.checkPathParams(op)
 	full := base + tmpl
 	if msg, col := checkTemplate(full); msg != "" {
 		c.reportPath(op, col-1-len(base), msg)
@@ -274,4 +276,40 @@ func (c *converter) templateText(op *operation) string {
 		return base + t
 	}
 	return base + op.path
+}
+
+// checkPathParams compares the path's `{names}` with the `in: path` parameters. Service
+// Management types request fields from the parameters, so a missing one leaves the variable
+// without a field, and an extra one never gets a value.
+func (c *converter) checkPathParams(op *operation) {
+	inPath := map[string]bool{}
+	for _, seg := range strings.Split(op.path, "/") {
+		if i, j := strings.IndexByte(seg, '{'), strings.IndexByte(seg, '}'); i >= 0 && j > i {
+			inPath[seg[i+1:j]] = true
+		}
+	}
+	declared := map[string]bool{}
+	for _, p := range op.params {
+		if p.in != "path" {
+			continue
+		}
+		declared[p.name] = true
+		if !inPath[p.name] {
+			c.report(rulePathParam, get(p.node, "name"), op.field+".parameters."+p.name, "path parameter `"+p.name+"` does not appear in `"+op.path+"`", "add `{"+p.name+"}` to the path or change `in`")
+		}
+	}
+	for _, name := range sortedKeys(inPath) {
+		if !declared[name] {
+			c.report(rulePathParam, op.verbNode, op.field, "`{"+name+"}` of the path has no `in: path` parameter", "declare it: `- {name: "+name+", in: path, required: true, type: string}`")
+		}
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

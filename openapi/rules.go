@@ -39,6 +39,7 @@ const (
 	ruleUnsupportedScheme = "W206"
 	ruleAudiencesList     = "W207"
 	ruleUnknownExtField   = "W208"
+	rulePathParam         = "W209"
 )
 
 var rules = []Rule{
@@ -70,6 +71,7 @@ var rules = []Rule{
 	{ruleUnsupportedScheme, diag.Warning, "a security definition type the proxy does not enforce (basic, or oauth2 without JWT)"},
 	{ruleAudiencesList, diag.Warning, "`x-google-audiences` is a list; it is joined with commas, the documented form is one comma-separated string"},
 	{ruleUnknownExtField, diag.Warning, "an `x-google-*` extension has a field it does not define (with a did-you-mean)"},
+	{rulePathParam, diag.Warning, "a `{parameter}` of the path has no `in: path` parameter, or an `in: path` parameter is not in the path"},
 }
 
 // Rules lists every check, errors first, in id order.
