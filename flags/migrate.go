@@ -242,6 +242,9 @@ func (m *migration) check() {
 		}
 		return "", false
 	}
+	if m.opts.ServiceFromElsewhere && !m.has("version") && !m.has("service_json_path") && !m.has("rollout_strategy") && !m.has("service") && !m.has("check_metadata") {
+		args = append(args, "--rollout_strategy=managed")
+	}
 	if m.serverless() {
 		// What env_start_proxy.py puts before ESPv2_ARGS when ENDPOINTS_SERVICE_NAME is set.
 		args = append([]string{"--on_serverless", "--http_port=8080", "--service=SERVICE_NAME", "--rollout_strategy=managed"}, args...)

@@ -75,6 +75,10 @@ type MigrateOptions struct {
 	// Env holds the serverless launcher's other variables when Input is FromESPArgs
 	// (CORS_PRESET is moved into ESPv2_ARGS, because ESPv2's launcher no longer reads it).
 	Env map[string]string
+	// ServiceFromElsewhere says the service config comes from outside the flags (espctl run
+	// --config, or its demo): no --service / --check_metadata / --service_json_path is required,
+	// and the ESPv2 validation of the result assumes a config source.
+	ServiceFromElsewhere bool
 	// Positions, when the arguments came from a file, gives each argument's position, so parse
 	// errors point at file:line:col (see ReadArgsFile).
 	Positions []diag.Pos

@@ -93,7 +93,7 @@ func (m *migration) service() {
 			m.find(ro, ActionKept, SeverityInfo, []string{m.emit("rollout_strategy", ro.Value)}, "")
 		}
 	}
-	if !source && !m.has("service_config_url") && !m.has("service") {
+	if !source && !m.has("service_config_url") && !m.has("service") && !m.opts.ServiceFromElsewhere {
 		m.implicit("--service", "", ActionKept, SeverityError, nil,
 			"no --service, --check_metadata or --service_json_path: ESPv1 refused to start without one (exit 3), and ESPv2 needs one too. Add --service=<SERVICE_NAME> (and --version or --rollout_strategy=managed).")
 	}
