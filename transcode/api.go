@@ -53,6 +53,10 @@ type Options struct {
 	// DisableUnescapePlus (--transcoding_query_parameters_disable_unescape_plus) keeps `+` in
 	// query values instead of turning it into a space; it only matters to ParseQuery.
 	DisableUnescapePlus bool
+	// Resolver finds the types packed in google.protobuf.Any fields of bodies and responses.
+	// Nil means the method's own file and its imports plus the types linked into espctl; a
+	// proxy that has the config's protoregistry.Files can share dynamicpb.NewTypes(files).
+	Resolver Resolver
 }
 
 // Request is what the proxy knows about an HTTP request once it is routed.

@@ -99,7 +99,7 @@ func wireToJSON(tb testing.TB, md protoreflect.MessageDescriptor, wire []byte) s
 	if err := proto.Unmarshal(wire, msg); err != nil {
 		tb.Fatal(err)
 	}
-	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(msg)
+	b, err := protojson.MarshalOptions{UseProtoNames: true, Resolver: &fileResolver{file: md.ParentFile()}}.Marshal(msg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -109,8 +109,17 @@ func wireToJSON(tb testing.TB, md protoreflect.MessageDescriptor, wire []byte) s
 // jsonToWire builds wire bytes of md from protojson text.
 func jsonToWire(tb testing.TB, md protoreflect.MessageDescriptor, js string) []byte {
 	tb.Helper()
+	return jsonToWireWith(tb, md, js, nil)
+}
+
+func jsonToWireWith(tb testing.TB, md protoreflect.MessageDescriptor, js string, r Resolver) []byte {
+	tb.Helper()
 	msg := dynamicpb.NewMessage(md)
-	if err := protojson.Unmarshal([]byte(js), msg); err != nil {
+	opts := protojson.UnmarshalOptions{}
+	if r != nil {
+		opts.Resolver = r
+	}
+	if err := opts.Unmarshal([]byte(js), msg); err != nil {
 		tb.Fatalf("%s: %v", js, err)
 	}
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(msg)

@@ -77,6 +77,12 @@ func Compile(md protoreflect.MethodDescriptor, b translate.HTTPBinding, opts Opt
 			UseEnumNumbers:    opts.AlwaysPrintEnumsAsInts,
 		},
 	}
+	var resolver Resolver = opts.Resolver
+	if resolver == nil {
+		resolver = &fileResolver{file: md.ParentFile()}
+	}
+	m.unmarshal.Resolver = resolver
+	m.marshal.Resolver = resolver
 	for _, name := range opts.IgnoreQueryParameters {
 		m.ignore[name] = true
 	}

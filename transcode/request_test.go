@@ -66,6 +66,8 @@ var requestCases = []requestCase{
 
 	// Bodies.
 	{name: "body star", method: "UpdateBook", binding: binding("*", ""), body: `{"id":"5","title":"Dune","author":{"name":"Frank Herbert","mentor":{"name":"X"}},"genre":"FICTION","tags":["a","b"],"ratings":{"x":5,"y":4},"priceInUsd":9.99,"published":"2020-01-01T00:00:00Z","isbn":"978","coAuthors":[{"name":"A"},{"name":"B"}],"cover":"AAEC","inStock":true,"extra":{"k":[1,"two",null]},"subtitle":"S"}`},
+	{name: "body any of a config type", method: "UpdateBook", binding: binding("*", ""), body: `{"attachments":[{"@type":"type.googleapis.com/espctl.test.v1.Author","name":"A"}]}`},
+	{name: "body any of an unknown type", method: "UpdateBook", binding: binding("*", ""), body: `{"attachments":[{"@type":"type.googleapis.com/x.Nope","name":"A"}]}`},
 	{name: "body star proto names", method: "UpdateBook", binding: binding("*", ""), body: `{"price_in_usd":1,"in_stock":true,"co_authors":[]}`},
 	{name: "body star with path", method: "CreateBook", binding: binding("*", "", "shelf"), bindings: bindings("shelf", "3"), body: `{"shelf":"1","book":{"title":"T"}}`},
 	{name: "body star with query", method: "CreateBook", binding: binding("*", ""), body: `{"note":"body"}`, query: "note=query&tags=q"},

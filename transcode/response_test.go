@@ -31,6 +31,7 @@ var responseCases = []responseCase{
 	{name: "response_body repeated empty", method: "ListBooks", binding: binding("", "books"), msg: `{"nextPageToken":"t"}`},
 	{name: "response_body scalar", method: "ListBooks", binding: binding("", "next_page_token"), msg: `{"nextPageToken":"t\"q"}`},
 	{name: "response_body scalar proto names", method: "ListBooks", binding: binding("", "total"), opts: Options{PreserveProtoFieldNames: true}, msg: `{"total":3}`},
+	{name: "any of a config type", method: "GetBook", binding: binding("", ""), msg: `{"attachments":[{"@type":"type.googleapis.com/espctl.test.v1.Author","name":"A"},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}`},
 	{name: "http body", method: "Upload", binding: binding("file", ""), msg: `{"contentType":"text/html","data":"PGgxPmhpPC9oMT4="}`},
 }
 
@@ -38,7 +39,7 @@ func TestResponse(t *testing.T) {
 	var out strings.Builder
 	for _, c := range responseCases {
 		m := compile(t, c.method, c.binding, c.opts)
-		body, ct, err := m.Response(jsonToWire(t, m.out, c.msg))
+		body, ct, err := m.Response(jsonToWireWith(t, m.out, c.msg, m.marshal.Resolver))
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
