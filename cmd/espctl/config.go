@@ -36,7 +36,7 @@ func newConfigCommand(c *cli) *cobra.Command {
 	f := &configFlags{}
 	cmd := &cobra.Command{
 		Use:   "config [api_config.yaml ...] [--descriptor api_descriptor.pb | --proto file.proto -I dir] | --service_json_path service.json",
-		Short: "Print the normalized config (or a service config ESPv2 reads offline)",
+		Short: "Print the normalized config",
 		Long: `config loads an API config like validate does and prints what it compiles to.
 
 --emit normalized (the default) prints the normalized config that espctl's proxy and Envoy
