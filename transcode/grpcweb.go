@@ -165,7 +165,7 @@ func (g *GRPCWebWriter) Write(p []byte) (int, error) {
 }
 
 // WriteTrailers writes the trailers frame and, for text, flushes the base64 padding. Call once,
-// last. Names are written lower-case, sorted for a stable output.
+// last; AppendTrailerFrame describes the frame.
 func (g *GRPCWebWriter) WriteTrailers(trailers http.Header) error {
 	frame := AppendTrailerFrame(nil, trailers)
 	if _, err := g.Write(frame); err != nil {
@@ -177,13 +177,21 @@ func (g *GRPCWebWriter) WriteTrailers(trailers http.Header) error {
 	return nil
 }
 
-// AppendTrailerFrame appends the gRPC-Web trailers frame for trailers to dst.
+// AppendTrailerFrame appends the gRPC-Web trailers frame for trailers to dst. Names are
+// lower-case; grpc-status and grpc-message come first (the order gRPC servers send them and
+// Envoy keeps), the others follow sorted so the output is stable.
 func AppendTrailerFrame(dst []byte, trailers http.Header) []byte {
 	names := make([]string, 0, len(trailers))
 	for k := range trailers {
 		names = append(names, k)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool {
+		ri, rj := trailerRank(names[i]), trailerRank(names[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return strings.ToLower(names[i]) < strings.ToLower(names[j])
+	})
 	var payload []byte
 	for _, k := range names {
 		lk := strings.ToLower(k)
@@ -195,4 +203,14 @@ func AppendTrailerFrame(dst []byte, trailers http.Header) []byte {
 		}
 	}
 	return AppendFrameFlags(dst, FlagTrailers, payload)
+}
+
+func trailerRank(name string) int {
+	switch strings.ToLower(name) {
+	case "grpc-status":
+		return 0
+	case "grpc-message":
+		return 1
+	}
+	return 2
 }

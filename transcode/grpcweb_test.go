@@ -76,7 +76,7 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 func TestGRPCWebResponse(t *testing.T) {
 	msg := AppendFrame(nil, []byte("reply"))
 	trailers := http.Header{"Grpc-Status": {"0"}, "Grpc-Message": {"ok"}, "X-Extra": {"1"}}
-	wantTrailer := "grpc-message:ok\r\ngrpc-status:0\r\nx-extra:1\r\n"
+	wantTrailer := "grpc-status:0\r\ngrpc-message:ok\r\nx-extra:1\r\n"
 
 	var bin bytes.Buffer
 	w := NewGRPCWebWriter(&bin, false)
