@@ -83,6 +83,11 @@ func (c *converter) requirements(op *operation, req *requirements, defs map[stri
 		} else {
 			withoutKey++
 		}
+		if len(alt.schemes) == 0 {
+			// `{}` among the alternatives makes credentials optional (OpenAPI's anonymous
+			// access): a request without a JWT passes, a bad JWT still fails.
+			rule.AllowWithoutCredential = true
+		}
 		for _, id := range jwts {
 			if seen[id] {
 				continue
@@ -98,6 +103,9 @@ func (c *converter) requirements(op *operation, req *requirements, defs map[stri
 	}
 	if withoutKey > 0 {
 		keys = nil
+	}
+	if len(rule.Requirements) == 0 {
+		rule.AllowWithoutCredential = false // nothing to be optional about
 	}
 	return rule, keys
 }
