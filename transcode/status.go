@@ -78,12 +78,7 @@ func LocalReplyBody(httpStatus int, message string) []byte {
 // WriteLocalReply writes LocalReplyBody with status httpStatus and Content-Type
 // application/json.
 func WriteLocalReply(w http.ResponseWriter, httpStatus int, message string) {
-	body := LocalReplyBody(httpStatus, message)
-	h := w.Header()
-	h.Set("Content-Type", JSONContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(httpStatus)
-	_, _ = w.Write(body)
+	writeJSON(w, httpStatus, LocalReplyBody(httpStatus, message))
 }
 
 // WriteGRPCLocalReply answers a gRPC client that ESPv2 itself rejects: HTTP 200, gRPC content
@@ -103,11 +98,26 @@ func WriteGRPCLocalReply(w http.ResponseWriter, httpStatus int, message string) 
 // `{"code":<gRPC code>,"message":"<grpc-message>"}`. message is the decoded grpc-message
 // (see DecodeGRPCMessage). Details whose types are unknown fall back to code and message.
 func GRPCErrorBody(code uint32, message, statusDetailsBin string) []byte {
+	return grpcErrorBody(nil, code, message, statusDetailsBin)
+}
+
+// GRPCErrorBody is the package-level GRPCErrorBody that also resolves detail types from the
+// method's proto files (custom error detail messages).
+func (m *Method) GRPCErrorBody(code uint32, message, statusDetailsBin string) []byte {
+	return grpcErrorBody(m.marshal.Resolver, code, message, statusDetailsBin)
+}
+
+// WriteGRPCError is the package-level WriteGRPCError with the method's detail types.
+func (m *Method) WriteGRPCError(w http.ResponseWriter, code uint32, message, statusDetailsBin string) {
+	writeJSON(w, HTTPStatusFromCode(code), m.GRPCErrorBody(code, message, statusDetailsBin))
+}
+
+func grpcErrorBody(resolver Resolver, code uint32, message, statusDetailsBin string) []byte {
 	if statusDetailsBin != "" {
 		if raw, ok := decodeBinHeader(statusDetailsBin); ok {
 			st := &status.Status{}
 			if proto.Unmarshal(raw, st) == nil {
-				if b, err := protojson.Marshal(st); err == nil {
+				if b, err := (protojson.MarshalOptions{Resolver: resolver}).Marshal(st); err == nil {
 					return compactJSON(b)
 				}
 			}
@@ -126,11 +136,14 @@ func GRPCErrorBody(code uint32, message, statusDetailsBin string) []byte {
 // WriteGRPCError writes the HTTP reply for a transcoded call that ended with gRPC status code:
 // HTTPStatusFromCode(code), Content-Type application/json, body GRPCErrorBody.
 func WriteGRPCError(w http.ResponseWriter, code uint32, message, statusDetailsBin string) {
-	body := GRPCErrorBody(code, message, statusDetailsBin)
+	writeJSON(w, HTTPStatusFromCode(code), GRPCErrorBody(code, message, statusDetailsBin))
+}
+
+func writeJSON(w http.ResponseWriter, httpStatus int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", JSONContentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(HTTPStatusFromCode(code))
+	w.WriteHeader(httpStatus)
 	_, _ = w.Write(body)
 }
 

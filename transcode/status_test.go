@@ -102,3 +102,19 @@ func TestGRPCMessageEncoding(t *testing.T) {
 		t.Errorf("invalid escapes: %q", got)
 	}
 }
+
+func TestMethodGRPCErrorResolvesConfigDetailTypes(t *testing.T) {
+	m := compile(t, "GetBook", binding("", ""), Options{})
+	author := jsonToWire(t, m.out.Fields().ByName("author").Message(), `{"name":"A"}`)
+	st, _ := proto.Marshal(&status.Status{Code: 3, Message: "bad", Details: []*anypb.Any{{TypeUrl: "type.googleapis.com/espctl.test.v1.Author", Value: author}}})
+	bin := base64.StdEncoding.EncodeToString(st)
+	rec := httptest.NewRecorder()
+	m.WriteGRPCError(rec, 3, "bad", bin)
+	want := `{"code":3,"message":"bad","details":[{"@type":"type.googleapis.com/espctl.test.v1.Author","name":"A"}]}`
+	if rec.Code != 400 || rec.Body.String() != want {
+		t.Errorf("got %d %s\nwant %s", rec.Code, rec.Body, want)
+	}
+	if got := string(GRPCErrorBody(3, "bad", bin)); got != `{"code":3,"message":"bad"}` {
+		t.Errorf("package-level falls back: %s", got)
+	}
+}
