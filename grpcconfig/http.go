@@ -32,6 +32,14 @@ func (s httpSource) pos(c *compiler, sub string) diag.Pos {
 	return c.pos.Pos(join(s.field, sub))
 }
 
+// name is how diagnostics name the rule: its YAML path, or the proto option.
+func (s httpSource) name() string {
+	if s.field == "" {
+		return "(google.api.http)"
+	}
+	return s.field
+}
+
 // firstBinding remembers who bound a duplicate key first, for the hint.
 type firstBinding struct {
 	src      httpSource
@@ -70,7 +78,7 @@ func (c *compiler) compileHTTP() {
 			sub := fmt.Sprintf("additional_bindings[%d]", j)
 			c.checkBinding(m, src, ab, sub, dups)
 			if len(ab.GetAdditionalBindings()) > 0 {
-				c.reportAt(src.pos(c, join(sub, "additional_bindings")), RuleNestedBindings, join(src.field, sub), "move them up into the rule's own additional_bindings", "additional_bindings may not contain additional_bindings")
+				c.reportAt(src.pos(c, join(sub, "additional_bindings")), RuleNestedBindings, join(src.name(), sub), "move them up into the rule's own additional_bindings", "additional_bindings may not contain additional_bindings")
 			}
 		}
 		r := proto.Clone(src.rule).(*annotations.HttpRule)
@@ -135,10 +143,7 @@ func httpPattern(r *annotations.HttpRule) (verb, tmpl, key string) {
 
 // checkBinding checks one binding (a rule or one of its additional bindings).
 func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRule, sub string, dups map[string]firstBinding) {
-	field := join(src.field, sub)
-	if src.field == "" {
-		field = ""
-	}
+	field := join(src.name(), sub)
 	verb, tmpl, key := httpPattern(r)
 	if verb == "" {
 		c.reportAt(src.pos(c, sub), RuleNoPattern, field, "add one of get, put, post, delete, patch or custom {kind, path}", "http rule for %s has no pattern", m.selector)
@@ -171,11 +176,7 @@ func (c *compiler) checkBinding(m *method, src httpSource, r *annotations.HttpRu
 	// proxy's router uses the same key.
 	k := t.DuplicateKey(verb)
 	if first, dup := dups[k]; dup {
-		firstWhere := first.src.field
-		if firstWhere == "" {
-			firstWhere = "option (google.api.http)"
-		}
-		hint := fmt.Sprintf("the first binding is %s of %s at %s; change one of the templates or verbs", firstWhere, first.selector, first.src.pos(c, join(first.sub, first.key)))
+		hint := fmt.Sprintf("the first binding is %s of %s at %s; change one of the templates or verbs", join(first.src.name(), first.sub), first.selector, first.src.pos(c, join(first.sub, first.key)))
 		c.reportAt(src.pos(c, join(sub, key)), RuleDuplicatePattern, join(field, key), hint,
 			"%s has duplicate http pattern `%s %s`", m.selector, verb, tmpl)
 		return
@@ -187,10 +188,7 @@ func (c *compiler) checkPathVariable(m *method, src httpSource, sub, key, path s
 	if m.input == nil {
 		return
 	}
-	field := join(join(src.field, sub), key)
-	if src.field == "" {
-		field = ""
-	}
+	field := join(join(src.name(), sub), key)
 	md := m.input
 	parts := strings.Split(path, ".")
 	for i, part := range parts {
