@@ -91,13 +91,11 @@ func (c *converter) readV3Host(d *document) {
 			return
 		}
 	}
+	d.hostFrom = "servers[0].url" // an empty host is reported by checkHost
 	if server != nil {
-		d.hostNode, d.hostFrom = server, "servers[0].url"
+		d.hostNode = server
 		if u, err := url.Parse(scalar(server)); err == nil {
 			d.host = u.Hostname()
-		}
-		if d.host == "" {
-			d.host = scalar(server) // reported by checkHost with the text as written
 		}
 	}
 }

@@ -87,7 +87,11 @@ func (c *converter) checkHost() string {
 		if n == nil {
 			n = d.root
 		}
-		c.report(ruleHost, n, field, "missing: the host is the service name (`<api>.endpoints.<project>.cloud.goog`)", "add `host: my-api.endpoints.my-project.cloud.goog`")
+		if field == "host" {
+			c.report(ruleHost, n, field, "missing: the host is the service name (`<api>.endpoints.<project>.cloud.goog`)", "add `host: my-api.endpoints.my-project.cloud.goog`")
+			break
+		}
+		c.report(ruleHost, n, field, "gives no host name to use as the service name", "use an absolute URL (`https://my-api.endpoints.my-project.cloud.goog`) or set x-google-endpoints[0].name")
 	case placeholderPattern.MatchString(host):
 		c.report(rulePlaceholderHost, d.hostNode, field, "`"+host+"` looks like a placeholder", "replace it with the service name before deploying")
 	case strings.Contains(host, "://") || strings.ContainsAny(host, "/:"):

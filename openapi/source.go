@@ -176,7 +176,11 @@ func items(n *yaml.Node) []*yaml.Node {
 }
 
 func kindName(n *yaml.Node) string {
-	switch deref(n).Kind {
+	n = deref(n)
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.SequenceNode:
