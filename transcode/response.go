@@ -39,6 +39,11 @@ func (m *Method) render(dst, wire []byte) ([]byte, string, error) {
 		}
 		ct, data := httpBodyFields(v.Descriptor())
 		contentType := v.Get(ct).String()
+		if contentType == "" {
+			// Envoy sets application/json before looking at the HttpBody and only
+			// replaces it with a non-empty content_type.
+			contentType = JSONContentType
+		}
 		return append(dst, v.Get(data).Bytes()...), contentType, nil
 	}
 	start := len(dst)
@@ -134,6 +139,7 @@ func (s *Stream) Send(msg []byte) error {
 	if !s.started {
 		s.ctype = ct
 	}
+
 	s.started = true
 	if s.m.opts.StreamNewlineDelimited && !s.m.httpBodyResponse {
 		out = append(out, '\n')

@@ -32,6 +32,7 @@ var responseCases = []responseCase{
 	{name: "response_body scalar", method: "ListBooks", binding: binding("", "next_page_token"), msg: `{"nextPageToken":"t\"q"}`},
 	{name: "response_body scalar proto names", method: "ListBooks", binding: binding("", "total"), opts: Options{PreserveProtoFieldNames: true}, msg: `{"total":3}`},
 	{name: "any of a config type", method: "GetBook", binding: binding("", ""), msg: `{"attachments":[{"@type":"type.googleapis.com/espctl.test.v1.Author","name":"A"},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}`},
+	{name: "http body without content type", method: "Upload", binding: binding("", ""), msg: `{"data":"eA=="}`},
 	{name: "http body", method: "Upload", binding: binding("file", ""), msg: `{"contentType":"text/html","data":"PGgxPmhpPC9oMT4="}`},
 }
 
