@@ -84,3 +84,29 @@ func flagSummary(f flags.Finding) string {
 	}
 	return s
 }
+
+// argsInInputOrder orders the migrated flags like the input, so a rewritten manifest's diff
+// shows each flag changed in place: the findings come in input order, each naming its
+// replacement; flags no finding names (defaults made explicit) follow in the result's order.
+func argsInInputOrder(res *flags.Result) []string {
+	inResult := map[string]int{}
+	for _, a := range res.Args {
+		inResult[a]++
+	}
+	out := make([]string, 0, len(res.Args))
+	for _, f := range res.Findings {
+		for _, r := range f.Replacement {
+			if inResult[r] > 0 {
+				inResult[r]--
+				out = append(out, r)
+			}
+		}
+	}
+	for _, a := range res.Args {
+		if inResult[a] > 0 {
+			inResult[a]--
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -157,11 +157,11 @@ func (m *k8sMigration) container(c, podSpec *yaml.Node) {
 		switch {
 		case scriptInCommand && len(args) > 0:
 			m.replaceList(cmdNode, []string{"python3", "/apiproxy/start_proxy.py"})
-			m.replaceList(argsNode, res.Args)
+			m.replaceList(argsNode, argsInInputOrder(res))
 		case scriptInCommand:
-			m.replaceList(cmdNode, append([]string{"python3", "/apiproxy/start_proxy.py"}, res.Args...))
+			m.replaceList(cmdNode, append([]string{"python3", "/apiproxy/start_proxy.py"}, argsInInputOrder(res)...))
 		default:
-			m.replaceList(argsNode, res.Args)
+			m.replaceList(argsNode, argsInInputOrder(res))
 		}
 		if scriptInCommand {
 			m.add(cmdNode.Line, severityWarning, "command", "command ran ESPv1's "+cmd[0]+"; ESPv2's start script is /apiproxy/start_proxy.py (the image's entrypoint is `python3 /apiproxy/start_proxy.py`), so you may also delete `command:` and keep only the flags in `args:`")
@@ -284,10 +284,8 @@ func (m *k8sMigration) envESPArgs(e *yaml.Node) {
 	m.flagFindings(res, valueNode.Line)
 	inFlow := e.Style&yaml.FlowStyle != 0
 	m.replaceScalar(nameNode, "ESPv2_ARGS", inFlow)
-	newValue := res.Env["ESPv2_ARGS"]
-	if newValue == "" {
-		newValue = flags.JoinESPv2Args(res.Args)
-	}
+	// Joined here rather than taken from res.Env so the flags keep the input's order.
+	newValue := flags.JoinESPv2Args(argsInInputOrder(res))
 	m.replaceScalar(valueNode, newValue, inFlow)
 	m.add(nameNode.Line, severityInfo, "env", "ESP_ARGS renamed to ESPv2_ARGS (the serverless ESPv2 image reads only ESPv2_ARGS)")
 }

@@ -123,8 +123,9 @@ func (s *shellMigration) dockerRun(t []shellToken) {
 	if len(args) > 1 {
 		sep = string(s.ed.src[args[0].end:args[1].start])
 	}
-	words := make([]string, len(res.Args))
-	for i, a := range res.Args {
+	ordered := argsInInputOrder(res)
+	words := make([]string, len(ordered))
+	for i, a := range ordered {
 		words[i] = shellQuote(a)
 	}
 	s.ed.replace(args[0].start, args[len(args)-1].end, strings.Join(words, sep))
@@ -158,10 +159,8 @@ func (s *shellMigration) migrateESPArgs(off int, value string) (string, bool) {
 		s.res.Findings = append(s.res.Findings, Finding{Line: line, Severity: f.Severity, Topic: "flag", Message: flagSummary(f), Flag: &f})
 	}
 	s.add(off, severityInfo, "env", "ESP_ARGS renamed to ESPv2_ARGS (the serverless ESPv2 image reads only ESPv2_ARGS)")
-	if v := res.Env["ESPv2_ARGS"]; v != "" {
-		return v, true
-	}
-	return flags.JoinESPv2Args(res.Args), true
+	// Joined here rather than taken from res.Env so the flags keep the input's order.
+	return flags.JoinESPv2Args(argsInInputOrder(res)), true
 }
 
 // gcloud migrates `--set-env-vars` / `--update-env-vars` lists holding ESP_ARGS and ESP images
