@@ -1,0 +1,45 @@
+package apikey
+
+import "net/http"
+
+// HeaderOptions say which consumer headers the backend gets.
+type HeaderOptions struct {
+	// Prefix is --generated_header_prefix (default "X-Endpoint-").
+	Prefix string
+	// ESPv1ProjectID also sends `<prefix>API-Project-ID` with the consumer's project id, as
+	// ESPv1 did, for backends that have not moved to the ESPv2 headers yet.
+	ESPv1ProjectID bool
+}
+
+// Consumer header names.
+const (
+	consumerTypeSuffix   = "API-Consumer-Type"
+	consumerNumberSuffix = "API-Consumer-Number"
+	projectIDSuffix      = "API-Project-ID"
+	// consumerTypeProject is the only consumer type a local key store has.
+	consumerTypeProject = "PROJECT"
+)
+
+// SetBackendHeaders prepares the consumer headers of the request sent to the backend. It
+// first removes every client-sent copy of them, on every request (stricter than ESPv2, which
+// passes them through unless a Check answered), then, for a checked consumer, sets
+// `<prefix>API-Consumer-Type: PROJECT` and `<prefix>API-Consumer-Number: <project number>`
+// as ESPv2 does, and with ESPv1ProjectID `<prefix>API-Project-ID: <project id>`. A consumer
+// that was not checked (allow_unregistered_calls) gets no headers, as in ESPv2.
+func SetBackendHeaders(h http.Header, c *Consumer, o HeaderOptions) {
+	prefix := o.Prefix
+	if prefix == "" {
+		prefix = "X-Endpoint-"
+	}
+	h.Del(prefix + consumerTypeSuffix)
+	h.Del(prefix + consumerNumberSuffix)
+	h.Del(prefix + projectIDSuffix)
+	if c == nil || !c.Checked {
+		return
+	}
+	h.Set(prefix+consumerTypeSuffix, consumerTypeProject)
+	h.Set(prefix+consumerNumberSuffix, c.ProjectNumber)
+	if o.ESPv1ProjectID {
+		h.Set(prefix+projectIDSuffix, c.ProjectID)
+	}
+}
