@@ -436,13 +436,13 @@ var serviceDescriptor = (&serviceconfig.Service{}).ProtoReflect().Descriptor()
 func unmarshalService(m map[string]any, file string) (*serviceconfig.Service, diag.List) {
 	data, err := json.Marshal(m)
 	if err != nil {
-		return &serviceconfig.Service{}, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Rule: RuleBadValue, Severity: diag.Error, Message: err.Error()}}
+		return &serviceconfig.Service{}, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Rule: RuleBadValue, Severity: diag.Error, Message: protoErr(err)}}
 	}
 	svc := &serviceconfig.Service{}
 	if err := (protojson.UnmarshalOptions{Resolver: Resolver}).Unmarshal(data, svc); err != nil {
 		svc = &serviceconfig.Service{}
 		_ = (protojson.UnmarshalOptions{Resolver: Resolver, DiscardUnknown: true}).Unmarshal(data, svc)
-		return svc, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Rule: RuleBadValue, Severity: diag.Error, Message: strings.TrimPrefix(err.Error(), "proto: ")}}
+		return svc, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Rule: RuleBadValue, Severity: diag.Error, Message: protoErr(err)}}
 	}
 	return svc, nil
 }

@@ -49,7 +49,7 @@ func LoadDescriptorSet(path string, data []byte) (*Descriptors, diag.List) {
 	if err := (proto.UnmarshalOptions{Resolver: protoregistry.GlobalTypes}).Unmarshal(data, set); err != nil || len(set.GetFile()) == 0 {
 		msg := "not a FileDescriptorSet"
 		if err != nil {
-			msg += ": " + err.Error()
+			msg += ": " + protoErr(err)
 		} else {
 			msg += ": it holds no files"
 		}
@@ -99,7 +99,7 @@ func linkSet(setName string, files []*descriptorpb.FileDescriptorProto, display 
 	reg, err := (protodesc.FileOptions{AllowUnresolvable: len(missing) > 0}).NewFiles(set)
 	if err != nil {
 		diags.Add(diag.Diagnostic{Pos: diag.Pos{File: setName}, Rule: RuleBadDescriptor, Severity: diag.Error,
-			Message: "the descriptor files do not link: " + err.Error()})
+			Message: "the descriptor files do not link: " + protoErr(err)})
 		return nil, diags
 	}
 	return &Descriptors{Set: set, Files: reg, display: display}, diags

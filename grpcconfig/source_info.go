@@ -138,7 +138,7 @@ func DescriptorsFromSourceInfo(svc *serviceconfig.Service) (*descriptorpb.FileDe
 		}
 		m := configFileType.New()
 		if err := proto.Unmarshal(a.GetValue(), m.Interface()); err != nil {
-			return nil, "", fmt.Errorf("source_info.source_files[%d]: %w", i, err)
+			return nil, "", fmt.Errorf("source_info.source_files[%d]: %s", i, protoErr(err))
 		}
 		fields := m.Descriptor().Fields()
 		if m.Get(fields.ByName("file_type")).Enum() != fileDescriptorSetPB {
@@ -146,7 +146,7 @@ func DescriptorsFromSourceInfo(svc *serviceconfig.Service) (*descriptorpb.FileDe
 		}
 		set := &descriptorpb.FileDescriptorSet{}
 		if err := (proto.UnmarshalOptions{Resolver: protoregistry.GlobalTypes}).Unmarshal(m.Get(fields.ByName("file_contents")).Bytes(), set); err != nil {
-			return nil, "", fmt.Errorf("source_info.source_files[%d]: not a FileDescriptorSet: %w", i, err)
+			return nil, "", fmt.Errorf("source_info.source_files[%d]: not a FileDescriptorSet: %s", i, protoErr(err))
 		}
 		if out == nil {
 			out = set

@@ -45,3 +45,11 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// protoErr renders an error from the protobuf runtime for a diagnostic. The runtime randomly
+// puts a non-breaking space after "proto:" so nobody matches its messages; diagnostics must
+// be byte-stable (golden files, scripts), so the prefix goes and the spaces are normalized.
+func protoErr(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\u00a0", " ")
+	return strings.TrimPrefix(msg, "proto: ")
+}
