@@ -106,3 +106,17 @@ func TestGRPCWebResponse(t *testing.T) {
 		t.Errorf("text body %q: %v", text.String(), err)
 	}
 }
+
+// FuzzGRPCWebText: any text body decodes without panic, and whatever base64 encodes comes back.
+func FuzzGRPCWebText(f *testing.F) {
+	f.Add([]byte("AAAAAAVoZWxsbw=="), []byte("hello"))
+	f.Add([]byte("QQ==QQ==\n"), []byte{})
+	f.Fuzz(func(t *testing.T, body, payload []byte) {
+		_, _ = io.ReadAll(GRPCWebRequestBody(bytes.NewReader(body), true))
+		enc := base64.StdEncoding.EncodeToString(payload)
+		got, err := io.ReadAll(GRPCWebRequestBody(iotestOneByte(enc), true))
+		if err != nil || !bytes.Equal(got, payload) {
+			t.Fatalf("round trip of %x: %x, %v", payload, got, err)
+		}
+	})
+}
