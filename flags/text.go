@@ -37,8 +37,8 @@ func (r *Result) WriteText(w io.Writer) error {
 				repl = strings.Join(f.Replacement, " ")
 			}
 			fmt.Fprintf(&b, "  %-8s %-12s %s -> %s\n", f.Severity, f.Action, subject, repl)
-			if f.Message != "" {
-				fmt.Fprintf(&b, "%24s%s\n", "", f.Message)
+			for _, line := range wrap(f.Message, 100-messageIndent) {
+				fmt.Fprintf(&b, "%*s%s\n", messageIndent, "", line)
 			}
 		}
 	}
@@ -49,4 +49,29 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "\n%d findings: %d need a person (error), %d warnings, %d info\n", len(r.Findings), counts[SeverityError], counts[SeverityWarning], counts[SeverityInfo])
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// messageIndent lines finding messages up under the input column.
+const messageIndent = 24
+
+// wrap breaks text into lines of at most width bytes at spaces; a longer word gets a line of
+// its own.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case len(line)+1+len(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
