@@ -265,3 +265,14 @@ func TestNewRefusesBadConfigs(t *testing.T) {
 		t.Logf("%s: %v", name, err)
 	}
 }
+
+// TestProviderWithoutLocationsUsesESPv2Defaults: a hand-built config without locations reads
+// the default places rather than refusing every token.
+func TestProviderWithoutLocationsUsesESPv2Defaults(t *testing.T) {
+	a, cfg := newTestAuthenticator(t, func(c *translate.Config) {
+		c.Providers[0].Locations = nil
+	}, Options{})
+	if _, rej := a.Authenticate(bearer(goodToken(t, nil)), method(cfg, "api.Get")); rej != nil {
+		t.Fatal(rej)
+	}
+}

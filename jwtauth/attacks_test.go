@@ -218,7 +218,9 @@ func TestAttackMatrix(t *testing.T) {
 			t.Errorf("%s: accepted (%+v)", c.name, res)
 			continue
 		}
-		fmt.Fprintf(&out, "%s\n  %d %s\n  WWW-Authenticate: %s\n", c.name, rej.Status, rej.Message, rej.WWWAuthenticate)
+		v1Status, v1Code, v1Message := rej.ESPv1Reply()
+		fmt.Fprintf(&out, "%s\n  %d %s (%s)\n  WWW-Authenticate: %s\n  ESPv1: %d code %d %s\n",
+			c.name, rej.Status, rej.Message, rej.Reason, rej.WWWAuthenticate, v1Status, v1Code, v1Message)
 	}
 	golden.AssertString(t, "testdata/attacks.golden", out.String())
 }

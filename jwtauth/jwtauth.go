@@ -146,6 +146,11 @@ func New(cfg *translate.Config, opts Options) (*Authenticator, error) {
 			locations: ap.Locations,
 			keys:      newKeySource(ap.JWKSURI, ap.Issuer, &a.opts),
 		}
+		if len(p.locations) == 0 {
+			// translate.Build always fills them; a hand-built config without any must not
+			// silently refuse every token.
+			p.locations = DefaultLocations
+		}
 		a.providers[ap.ID] = p
 		if p.keys.isFile() {
 			if err := p.keys.refresh(); err != nil {
@@ -219,7 +224,7 @@ func (a *Authenticator) Authenticate(r *http.Request, m *translate.Method) (*Res
 	if f == errMissing && m.Auth.AllowWithoutCredential {
 		return nil, nil
 	}
-	return nil, &Rejection{Status: f.status, Message: f.message, WWWAuthenticate: wwwAuthenticate(r, f)}
+	return nil, &Rejection{Status: f.status, Message: f.message, Reason: f.reason, WWWAuthenticate: wwwAuthenticate(r, f)}
 }
 
 // verifyProvider checks every token found for p; all must verify.

@@ -11,6 +11,14 @@ import (
 // jwtChars are the characters of a compact JWT (base64url and the dots).
 const jwtChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
+// DefaultLocations are ESPv2's token locations for a provider without jwt_locations:
+// `Authorization: Bearer <jwt>`, `X-Goog-Iap-Jwt-Assertion: <jwt>` and `?access_token=<jwt>`.
+var DefaultLocations = []translate.JWTLocation{
+	{Header: "Authorization", ValuePrefix: "Bearer "},
+	{Header: "X-Goog-Iap-Jwt-Assertion"},
+	{Query: "access_token"},
+}
+
 // requestTokens reads the places a request may carry a token. The query is parsed once per
 // request, however many providers look at it.
 type requestTokens struct {
