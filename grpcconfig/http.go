@@ -61,7 +61,11 @@ func (c *compiler) compileHTTP() {
 		field := fmt.Sprintf("http.rules[%d]", i)
 		sel := r.GetSelector()
 		if _, ok := c.methods[sel]; !ok {
-			c.unknownSelector(join(field, "selector"), sel)
+			if strings.ContainsAny(sel, "*,") {
+				c.report(RuleBadSelector, join(field, "selector"), "write one rule per method: each binding maps one HTTP route to one method", "http rule selector %q must name exactly one method", sel)
+			} else {
+				c.unknownSelector(join(field, "selector"), sel)
+			}
 			continue
 		}
 		final[sel] = httpSource{rule: r, field: field}
