@@ -87,7 +87,10 @@ type templateMatcher struct {
 	exact []string
 	// exactBindings are the bindings of a literal-only template (its variables are literals).
 	exactBindings []httprule.Binding
+	// re is ESPv2's regular expression for the template; seg matches the same language
+	// faster and is what requests use (re stays as the reference the fuzz test compares to).
 	re            *regexp.Regexp
+	seg           *segmentMatcher
 	// groupVars maps the regexp's capture groups (1-based, minus one) to variable field paths.
 	groupVars  []string
 	groupMulti []bool
@@ -181,7 +184,7 @@ func compileTemplate(t httprule.Template) (*templateMatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &templateMatcher{re: re, groupVars: groupVars, groupMulti: groupMulti, trimTrailingSlash: t.Verb == ""}, nil
+	return &templateMatcher{re: re, seg: newSegmentMatcher(t, groupVars), groupVars: groupVars, groupMulti: groupMulti, trimTrailingSlash: t.Verb == ""}, nil
 }
 
 func (m *templateMatcher) match(path string) ([]httprule.Binding, bool) {
@@ -193,16 +196,22 @@ func (m *templateMatcher) match(path string) ([]httprule.Binding, bool) {
 		}
 		return nil, false
 	}
-	if len(m.groupVars) == 0 {
-		return nil, m.re.MatchString(path)
+	var stack [8]int
+	caps := stack[:0]
+	if n := 2 * len(m.groupVars); n <= len(stack) {
+		caps = stack[:n]
+	} else {
+		caps = make([]int, n)
 	}
-	sub := m.re.FindStringSubmatch(path)
-	if sub == nil {
+	if !m.seg.match(path, caps) {
 		return nil, false
+	}
+	if len(m.groupVars) == 0 {
+		return nil, true
 	}
 	bindings := make([]httprule.Binding, len(m.groupVars))
 	for i, fp := range m.groupVars {
-		v := sub[i+1]
+		v := path[caps[2*i]:caps[2*i+1]]
 		if m.trimTrailingSlash {
 			v = strings.TrimRight(v, "/")
 		}
@@ -246,4 +255,27 @@ func percentDecode(s string, keepReserved bool) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// matchRegex is match through ESPv2's regular expression: the reference for tests.
+func (m *templateMatcher) matchRegex(path string) ([]httprule.Binding, bool) {
+	if m.re == nil {
+		return m.match(path)
+	}
+	sub := m.re.FindStringSubmatch(path)
+	if sub == nil {
+		return nil, false
+	}
+	if len(m.groupVars) == 0 {
+		return nil, true
+	}
+	bindings := make([]httprule.Binding, len(m.groupVars))
+	for i, fp := range m.groupVars {
+		v := sub[i+1]
+		if m.trimTrailingSlash {
+			v = strings.TrimRight(v, "/")
+		}
+		bindings[i] = httprule.Binding{FieldPath: fp, Value: v}
+	}
+	return bindings, true
 }
