@@ -89,8 +89,8 @@ type templateMatcher struct {
 	exactBindings []httprule.Binding
 	// re is ESPv2's regular expression for the template; seg matches the same language
 	// faster and is what requests use (re stays as the reference the fuzz test compares to).
-	re            *regexp.Regexp
-	seg           *segmentMatcher
+	re  *regexp.Regexp
+	seg *segmentMatcher
 	// groupVars maps the regexp's capture groups (1-based, minus one) to variable field paths.
 	groupVars  []string
 	groupMulti []bool
