@@ -95,6 +95,10 @@ func (c *compiler) checkAuthentication() {
 		if p.GetIssuer() == "" {
 			c.report(RuleNoIssuer, field, "set issuer to the token's `iss` claim, for example https://accounts.google.com", "authentication provider %q has no issuer", p.GetId())
 		}
+		if iss := p.GetIssuer(); p.GetJwksUri() == "" && iss != "" && !looksLikeURL(iss) {
+			c.report(RuleNoDiscovery, field, "set jwks_uri, for a service account https://www.googleapis.com/service_accounts/v1/metadata/x509/<email>",
+				"provider %q has no jwks_uri and its issuer %q is not a URL: ESPv2 would fetch https://%s/.well-known/openid-configuration at start-up and stop when that fails", p.GetId(), iss, iss)
+		}
 		if j := p.GetJwksUri(); j != "" {
 			u, err := url.Parse(j)
 			if err != nil || u.Scheme != "https" || u.Host == "" {
@@ -163,4 +167,12 @@ func (c *compiler) checkQuotaMetrics() {
 			}
 		}
 	}
+}
+
+// looksLikeURL: an issuer OpenID discovery can work with (a URL or a bare host name).
+func looksLikeURL(s string) bool {
+	if strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") {
+		return true
+	}
+	return !strings.ContainsAny(s, "@ /") && strings.Contains(s, ".")
 }

@@ -54,6 +54,7 @@ const (
 	RuleImportFromBundle   = "W104"
 	RuleUnusedProvider     = "W105"
 	RuleUnknownQuotaMetric = "W106"
+	RuleNoDiscovery        = "W107"
 )
 
 var rules = []Rule{
@@ -98,6 +99,7 @@ var rules = []Rule{
 	{RuleImportFromBundle, diag.Warning, "a descriptor set lacks a well-known or googleapis import; espctl's bundled copy is used"},
 	{RuleUnusedProvider, diag.Warning, "an authentication provider that no rule requires"},
 	{RuleUnknownQuotaMetric, diag.Warning, "a quota metric cost names a metric that `metrics` does not define"},
+	{RuleNoDiscovery, diag.Warning, "a provider without `jwks_uri` whose issuer is not a URL: ESPv2's OpenID discovery at start-up cannot work"},
 }
 
 // Rules returns the rule registry in id order.
