@@ -171,6 +171,15 @@ func (m *migration) implicit(flag, input string, action Action, sev Severity, re
 	m.findings = append(m.findings, indexed{order: orderImplicit + len(m.findings), f: Finding{Flag: flag, Input: input, Action: action, Replacement: repl, Severity: sev, Message: fmt.Sprintf(format, args...)}})
 }
 
+// fromEnvironment records a finding about a launcher variable (CORS_PRESET); it sorts before
+// the flags, because the launcher placed it before ESP_ARGS.
+func (m *migration) fromEnvironment(flag, input string, action Action, sev Severity, repl []string, format string, args ...any) {
+	if repl == nil {
+		repl = []string{}
+	}
+	m.findings = append(m.findings, indexed{order: -1, f: Finding{Flag: flag, Input: input, Action: action, Replacement: repl, Severity: sev, Message: fmt.Sprintf(format, args...)}})
+}
+
 // booleanValues handles `--flag=true` / `--flag=false`, which ESPv1's argparse rejected: the
 // value is read, the flag kept or dropped, and the finding says so.
 func (m *migration) booleanValues() {
@@ -210,16 +219,37 @@ func (m *migration) overridden() {
 	}
 }
 
-// result assembles the Result: ESPv2 args in registry order, findings in input order.
+// result assembles the Result. Findings are in input order; each ESPv2 flag stands where the
+// input flag it came from stood (as in the reference's worked examples), flags the migration
+// added for defaults come last, and flags from the launcher's environment (CORS_PRESET) first.
 func (m *migration) result() *Result {
 	reg := ESPv2()
+	slices.SortStableFunc(m.findings, func(a, b indexed) int { return cmp.Compare(a.order, b.order) })
+	orderOf := map[string]int{}
+	for _, f := range m.findings {
+		for _, repl := range f.f.Replacement {
+			if _, seen := orderOf[repl]; !seen {
+				orderOf[repl] = f.order
+			}
+		}
+	}
+	position := func(a Arg) int {
+		if o, ok := orderOf[a.String()]; ok {
+			return o
+		}
+		return orderBreaking
+	}
 	out := slices.Clone(m.out)
-	slices.SortStableFunc(out, func(a, b Arg) int { return cmp.Compare(reg.index(a.Flag.Name), reg.index(b.Flag.Name)) })
+	slices.SortStableFunc(out, func(a, b Arg) int {
+		if c := cmp.Compare(position(a), position(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(reg.index(a.Flag.Name), reg.index(b.Flag.Name))
+	})
 	r := &Result{Args: Format(out), Findings: []Finding{}}
 	if r.Args == nil {
 		r.Args = []string{}
 	}
-	slices.SortStableFunc(m.findings, func(a, b indexed) int { return cmp.Compare(a.order, b.order) })
 	for _, f := range m.findings {
 		r.Findings = append(r.Findings, f.f)
 	}

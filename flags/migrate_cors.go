@@ -16,12 +16,12 @@ func (m *migration) cors() {
 		input := "CORS_PRESET=" + env
 		switch {
 		case m.has("cors_preset"):
-			m.implicit("--cors_preset", input, ActionReplaced, SeverityInfo, nil, "overridden by --cors_preset in ESP_ARGS (ESPv1 appended ESP_ARGS after CORS_PRESET).")
+			m.fromEnvironment("--cors_preset", input, ActionReplaced, SeverityInfo, nil, "overridden by --cors_preset in ESP_ARGS (ESPv1 appended ESP_ARGS after CORS_PRESET).")
 		case env == "basic" || env == "cors_with_regex":
 			preset = env
-			m.implicit("--cors_preset", input, ActionReplaced, SeverityInfo, []string{m.emit("cors_preset", env)}, "ESPv2's launcher ignores CORS_PRESET; moved into ESPv2_ARGS.")
+			m.fromEnvironment("--cors_preset", input, ActionReplaced, SeverityInfo, []string{m.emit("cors_preset", env)}, "ESPv2's launcher ignores CORS_PRESET; moved into ESPv2_ARGS.")
 		default:
-			m.implicit("--cors_preset", input, ActionRemoved, SeverityWarning, nil, "dropped: ESPv1 produced no CORS headers for %q, and ESPv2 accepts only basic or cors_with_regex.", env)
+			m.fromEnvironment("--cors_preset", input, ActionRemoved, SeverityWarning, nil, "dropped: ESPv1 produced no CORS headers for %q, and ESPv2 accepts only basic or cors_with_regex.", env)
 		}
 	}
 	if a, ok := m.last["cors_preset"]; ok {
