@@ -9,7 +9,7 @@ import (
 
 // transcoderFilter turns HTTP/JSON into gRPC for gRPC backends; it needs the descriptor set.
 func transcoderFilter(p *plan) (proto.Message, error) {
-	if !p.grpc || p.cfg.Descriptors == nil || len(p.cfg.Descriptors.File) == 0 {
+	if !p.transcoding() {
 		return nil, nil
 	}
 	bin, err := proto.MarshalOptions{Deterministic: true}.Marshal(p.cfg.Descriptors)
@@ -34,6 +34,11 @@ func transcoderFilter(p *plan) (proto.Message, error) {
 		MatchUnregisteredCustomVerb:  t.MatchUnregisteredCustomVerb,
 		CaseInsensitiveEnumParsing:   t.CaseInsensitiveEnumParsing,
 	}, nil
+}
+
+// transcoding reports whether the transcoder is in the chain: a gRPC backend and descriptors.
+func (p *plan) transcoding() bool {
+	return p.grpc && p.cfg.Descriptors != nil && len(p.cfg.Descriptors.File) > 0
 }
 
 // grpcServices are the gRPC APIs the transcoder serves.

@@ -7,6 +7,13 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// Filter names that routes refer to in their per-route configs.
+const (
+	corsFilterName       = "envoy.filters.http.cors"
+	jwtFilterName        = "envoy.filters.http.jwt_authn"
+	transcoderFilterName = "envoy.filters.http.grpc_json_transcoder"
+)
+
 // filterGenerator builds one HTTP filter. config returns (nil, nil) when the filter is not
 // needed for this config; the filter is then left out of the chain.
 type filterGenerator struct {
@@ -20,15 +27,15 @@ type filterGenerator struct {
 var filterOrder = []filterGenerator{
 	// CORS first: preflights are answered before anything can reject them, and the CORS
 	// headers are added even to auth failures.
-	{"envoy.filters.http.cors", corsFilter},
+	{corsFilterName, corsFilter},
 	// Health checks are answered locally, without JWT or API-key checks.
 	{"envoy.filters.http.health_check", healthCheckFilter},
 	// JWT before everything that talks to a backend; JWT errors win over API-key errors.
-	{"envoy.filters.http.jwt_authn", jwtAuthnFilter},
+	{jwtFilterName, jwtAuthnFilter},
 	// gRPC-Web is turned into gRPC before the transcoder looks at the content type, so a
 	// gRPC-Web request passes the transcoder untouched.
 	{"envoy.filters.http.grpc_web", grpcWebFilter},
-	{"envoy.filters.http.grpc_json_transcoder", transcoderFilter},
+	{transcoderFilterName, transcoderFilter},
 	// The router sends the request upstream, so it must be last.
 	{"envoy.filters.http.router", routerFilter},
 }

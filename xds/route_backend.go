@@ -31,13 +31,21 @@ func backendRoutes(p *plan, r translate.Route, tmpl httprule.Template, pm pathMa
 		return nil, fmt.Errorf("no method %q in the config", r.Selector)
 	}
 	b := m.Backend
-	if m.HTTPBackend != nil && r.Kind != translate.RouteGRPC {
-		// overrides_by_request_protocol["http"]: plain HTTP requests go elsewhere.
-		b = *m.HTTPBackend
-	}
 	perFilter := map[string]proto.Message{}
+	if m.HTTPBackend != nil && r.Kind != translate.RouteGRPC {
+		// overrides_by_request_protocol["http"]: plain HTTP requests go to another backend,
+		// untranscoded, as ESPv2 does.
+		b = *m.HTTPBackend
+		if p.transcoding() {
+			perFilter[transcoderFilterName] = &routev3.FilterConfig{Disabled: true}
+		}
+	}
 	if r.Kind != translate.RouteCORS {
-		perFilter["envoy.filters.http.jwt_authn"] = jwtPerRoute(m)
+		perFilter[jwtFilterName] = jwtPerRoute(m)
+	}
+	operation := r.Operation
+	if operation == "" {
+		operation = r.Selector
 	}
 	variants, err := rewriteVariants(b, tmpl, p.opts.DisallowColonInWildcardPathSegment)
 	if err != nil {
@@ -58,7 +66,7 @@ func backendRoutes(p *plan, r translate.Route, tmpl httprule.Template, pm pathMa
 			rt := &routev3.Route{
 				Match:     mt,
 				Action:    &routev3.Route_Route{Route: action},
-				Decorator: &routev3.Decorator{Operation: r.Selector},
+				Decorator: &routev3.Decorator{Operation: operation},
 			}
 			if err := withPerFilter(rt, perFilter); err != nil {
 				return nil, err
@@ -76,12 +84,16 @@ func healthRoutes(p *plan, r translate.Route, pm pathMatch) ([]*routev3.Route, e
 	if err != nil {
 		return nil, err
 	}
+	operation := r.Operation
+	if operation == "" {
+		operation = healthOperation
+	}
 	var out []*routev3.Route
 	for _, match := range routeMatches(pm, r.Method) {
 		out = append(out, &routev3.Route{
 			Match:     match,
 			Action:    &routev3.Route_Route{Route: proto.Clone(action).(*routev3.RouteAction)},
-			Decorator: &routev3.Decorator{Operation: healthOperation},
+			Decorator: &routev3.Decorator{Operation: operation},
 		})
 	}
 	return out, nil

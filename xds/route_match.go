@@ -102,10 +102,10 @@ func constantBindings(t httprule.Template) string {
 			for _, s := range t.Segments[v.Start:v.End] {
 				vals = append(vals, s.Value)
 			}
-			parts = append(parts, v.FieldPath+"="+strings.Join(vals, "/"))
+			parts = append(parts, literal(v.FieldPath+"="+strings.Join(vals, "/")))
 			continue
 		}
-		parts = append(parts, fmt.Sprintf(`%s=\%d`, v.FieldPath, group))
+		parts = append(parts, fmt.Sprintf(`%s=\%d`, literal(v.FieldPath), group))
 	}
 	return strings.Join(parts, "&")
 }

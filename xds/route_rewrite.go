@@ -1,6 +1,8 @@
 package xds
 
 import (
+	"strings"
+
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 
@@ -30,9 +32,9 @@ func rewriteVariants(b translate.Backend, t httprule.Template, disallowColon boo
 		if b.Path == "" || b.Path == "/" {
 			return []rewriteVariant{{}}, nil
 		}
-		return []rewriteVariant{{rewrite: substitute(`^(.*)$`, b.Path+`\1`)}}, nil
+		return []rewriteVariant{{rewrite: substitute(`^(.*)$`, literal(b.Path)+`\1`)}}, nil
 	case "CONSTANT_ADDRESS":
-		path := b.Path
+		path := literal(b.Path)
 		if path == "" {
 			path = "/"
 		}
@@ -56,6 +58,9 @@ func rewriteVariants(b translate.Backend, t httprule.Template, disallowColon boo
 	}
 	return []rewriteVariant{{}}, nil
 }
+
+// literal escapes text for an RE2 substitution, where `\` starts a group reference.
+func literal(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
 
 func substitute(pattern, with string) *matcherv3.RegexMatchAndSubstitute {
 	return &matcherv3.RegexMatchAndSubstitute{Pattern: &matcherv3.RegexMatcher{Regex: pattern}, Substitution: with}

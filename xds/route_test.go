@@ -116,3 +116,27 @@ func routeSummary(r *routev3.Route) string {
 	parts = append(parts, strconv.Itoa(int(r.GetDirectResponse().GetStatus())))
 	return strings.Join(parts, " ")
 }
+
+// overrides_by_request_protocol["http"]: HTTP routes of the method go to the HTTP backend with
+// the transcoder off; its gRPC route keeps the gRPC backend.
+func TestHTTPBackendOverride(t *testing.T) {
+	cfg := grpcConfig()
+	cfg.Methods[0].HTTPBackend = &translate.Backend{Address: "https://web.example.com", Scheme: "https", Host: "web.example.com", Port: 443, TLS: true}
+	res, err := Generate(cfg, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Routes[0].VirtualHosts[0].Routes {
+		if r.GetDecorator().GetOperation() != "helloworld.Greeter.SayHello" {
+			continue
+		}
+		_, disabled := r.GetTypedPerFilterConfig()[transcoderFilterName]
+		http := r.GetMatch().GetSafeRegex() != nil
+		if want := "backend-cluster-web.example.com:443"; http && (r.GetRoute().GetCluster() != want || !disabled) {
+			t.Errorf("HTTP route: cluster %s, transcoder disabled %v", r.GetRoute().GetCluster(), disabled)
+		}
+		if !http && (r.GetRoute().GetCluster() == "backend-cluster-web.example.com:443" || disabled) {
+			t.Errorf("gRPC route: cluster %s, transcoder disabled %v", r.GetRoute().GetCluster(), disabled)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func routeConfiguration(p *plan) (*routev3.RouteConfiguration, error) {
 		if err != nil {
 			return nil, err
 		}
-		vh.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.cors": a}
+		vh.TypedPerFilterConfig = map[string]*anypb.Any{corsFilterName: a}
 	}
 	return &routev3.RouteConfiguration{Name: RouteConfigName, VirtualHosts: []*routev3.VirtualHost{vh}}, nil
 }
