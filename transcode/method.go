@@ -2,7 +2,6 @@ package transcode
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -155,5 +154,3 @@ func httpBodyFields(md protoreflect.MessageDescriptor) (contentType, data protor
 	f := md.Fields()
 	return f.ByName("content_type"), f.ByName("data")
 }
-
-func lowerASCII(s string) string { return strings.ToLower(s) }

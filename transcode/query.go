@@ -2,6 +2,7 @@ package transcode
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/espctl/espctl/translate"
@@ -21,7 +22,8 @@ func ParseQuery(rawQuery string, disableUnescapePlus bool) url.Values {
 		if !ok || name == "" {
 			continue
 		}
-		v[unescapeQuery(name, disableUnescapePlus)] = append(v[unescapeQuery(name, disableUnescapePlus)], unescapeQuery(value, disableUnescapePlus))
+		key := unescapeQuery(name, disableUnescapePlus)
+		v[key] = append(v[key], unescapeQuery(value, disableUnescapePlus))
 	}
 	return v
 }
@@ -100,6 +102,6 @@ func IgnoredQueryParameters(cfg *translate.Config, extra []string) []string {
 	for k := range seen {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }

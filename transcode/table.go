@@ -2,7 +2,6 @@ package transcode
 
 import (
 	"fmt"
-	"slices"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -69,5 +68,3 @@ func (t *Table) Lookup(selector string, binding int) *Method {
 	}
 	return t.methods[tableKey{selector, binding}]
 }
-
-func sortStrings(s []string) { slices.Sort(s) }
