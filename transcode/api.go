@@ -8,13 +8,16 @@
 //     translate.Config) builds a Method plan: field lookups are resolved once, so a request does
 //     no descriptor searching.
 //  2. Per request: Method.Request turns path bindings, query and body into the request message
-//     in proto wire form; AppendFrame frames it for gRPC.
+//     in proto wire form (AppendFrame frames it for gRPC); Method.AppendRequestFrames does both
+//     and also streams a JSON array to a client-streaming method.
 //  3. Per response: Method.Response (unary) or Method.NewStream (server streaming) turns
 //     response messages into the HTTP body; a non-OK gRPC status becomes an HTTP status and a
-//     google.rpc.Status JSON body with WriteGRPCError.
+//     google.rpc.Status JSON body with Method.WriteGRPCError; replies the proxy makes itself use
+//     WriteLocalReply (`{"code":<HTTP status>,"message":...}`).
 //
 // gRPC-Web (application/grpc-web and application/grpc-web-text) is converted to and from plain
-// gRPC with GRPCWebRequestBody and GRPCWebWriter, as Envoy's grpc_web filter does.
+// gRPC by the GRPCWeb handler wrapper (built on GRPCWebRequestBody and GRPCWebWriter), as
+// Envoy's grpc_web filter does.
 //
 // Facts come from ../shared/reference/proxy-behavior.md section 6 and headers-and-errors.md
 // sections 1.3, 1.4, 2.5 and 3.1; docs/transcoding.md explains the mapping with examples.
