@@ -9,10 +9,11 @@ import (
 )
 
 // ParseQuery decodes a raw query string the way ESPv2's transcoder reads it: parameters split
-// on `&`, a parameter without `=` (or with an empty name) is skipped, names and values are
-// percent-decoded, and `+` becomes a space unless disableUnescapePlus
-// (--transcoding_query_parameters_disable_unescape_plus). Malformed escapes are kept as sent
-// rather than failing the request.
+// on `&`, a parameter without `=` (or with an empty name) is skipped, values are
+// percent-decoded and `+` in them becomes a space unless disableUnescapePlus
+// (--transcoding_query_parameters_disable_unescape_plus). Names are taken as sent, not decoded
+// (ESPv2 splits the raw name on `.` to find the field, so `book%2Etitle` names no field).
+// Malformed escapes are kept as sent rather than failing the request.
 func ParseQuery(rawQuery string, disableUnescapePlus bool) url.Values {
 	v := url.Values{}
 	for rawQuery != "" {
@@ -22,8 +23,7 @@ func ParseQuery(rawQuery string, disableUnescapePlus bool) url.Values {
 		if !ok || name == "" {
 			continue
 		}
-		key := unescapeQuery(name, disableUnescapePlus)
-		v[key] = append(v[key], unescapeQuery(value, disableUnescapePlus))
+		v[name] = append(v[name], unescapeQuery(value, disableUnescapePlus))
 	}
 	return v
 }

@@ -24,6 +24,7 @@ func TestParseQuery(t *testing.T) {
 		{"flag&=x&&x=", false, url.Values{"x": {""}}},
 		{"p=%4A/../test&bad=%zz%4", false, url.Values{"p": {"J/../test"}, "bad": {"%zz%4"}}},
 		{"", false, url.Values{}},
+		{"book%2Etitle=a&a+b=c", false, url.Values{"book%2Etitle": {"a"}, "a+b": {"c"}}},
 	}
 	for _, c := range cases {
 		if got := ParseQuery(c.raw, c.keepPlus); !reflect.DeepEqual(got, c.want) {
