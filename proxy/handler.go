@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/espctl/espctl/transcode"
 	"github.com/espctl/espctl/translate"
 )
 
@@ -200,6 +201,8 @@ func (ex *exchange) serve() {
 	}
 	ex.backend = ms.target.String()
 	switch {
+	case ms.target.grpc && transcode.IsGRPCWeb(r.Header.Get("Content-Type")):
+		ex.forwardGRPCWeb(ms, rawPath, rawQuery)
 	case ms.target.grpc && isGRPCRequest(r):
 		ex.forwardGRPC(ms, rawPath, rawQuery)
 	case ms.target.grpc && st.transcoder != nil && m.Route.Kind != "healthz":
