@@ -1,6 +1,9 @@
 package jwtauth
 
 import (
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -95,6 +98,18 @@ var attacks = []attack{
 	}),
 	bearerAttack("ES256 with the kid of a P-384 key", func(t *testing.T) string {
 		return signToken(t, header("ES256", "ec-384"), claims(nil), "ES256", ecKey)
+	}),
+	bearerAttack("ES256 with an ASN.1 DER signature instead of r||s", func(t *testing.T) string {
+		input := b64([]byte(header("ES256", "ec-1"))) + "." + b64([]byte(claims(nil)))
+		digest := sha256.Sum256([]byte(input))
+		der, err := ecdsa.SignASN1(rand.Reader, ecKey, digest[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return input + "." + b64(der)
+	}),
+	bearerAttack("RS256 header with the kid of an EC key", func(t *testing.T) string {
+		return signToken(t, header("RS256", "ec-1"), claims(nil), "RS256", rsaKey)
 	}),
 	bearerAttack("signed by another RSA key with the trusted kid", func(t *testing.T) string {
 		return signToken(t, header("RS256", testKid), claims(nil), "RS256", rsaKey2)

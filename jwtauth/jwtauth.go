@@ -16,9 +16,11 @@
 package jwtauth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -55,6 +57,10 @@ type Options struct {
 	DisableOIDCDiscovery bool
 	// MaxTokenBytes refuses longer tokens before decoding them (default DefaultMaxTokenBytes).
 	MaxTokenBytes int
+	// JWTCacheSize is how many verified tokens are remembered (--jwt_cache_size, default
+	// DefaultJWTCacheSize); DisableJWTCache turns the cache off (ESPv2's `--jwt_cache_size=0`).
+	JWTCacheSize    int
+	DisableJWTCache bool
 	// Logf reports background JWKS failures; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -81,6 +87,9 @@ func (o *Options) setDefaults() {
 	if o.GeneratedHeaderPrefix == "" {
 		o.GeneratedHeaderPrefix = "X-Endpoint-"
 	}
+	if o.JWTCacheSize <= 0 {
+		o.JWTCacheSize = DefaultJWTCacheSize
+	}
 	if o.MaxTokenBytes <= 0 {
 		o.MaxTokenBytes = DefaultMaxTokenBytes
 	}
@@ -97,6 +106,7 @@ type Authenticator struct {
 	opts      Options
 	service   string
 	providers map[string]*provider
+	cache     *verifiedCache // nil when disabled
 }
 
 // provider is one AuthProvider with its keys.
@@ -134,6 +144,9 @@ func New(cfg *translate.Config, opts Options) (*Authenticator, error) {
 	}
 	opts.setDefaults()
 	a := &Authenticator{opts: opts, service: cfg.Service, providers: map[string]*provider{}}
+	if !opts.DisableJWTCache {
+		a.cache = newVerifiedCache(opts.JWTCacheSize, opts.CacheDuration)
+	}
 	for _, ap := range cfg.Providers {
 		if ap.JWKSURI == "" && opts.DisableOIDCDiscovery {
 			a.Close()
@@ -173,6 +186,29 @@ func New(cfg *translate.Config, opts Options) (*Authenticator, error) {
 		}
 	}
 	return a, nil
+}
+
+// WaitReady waits until every provider's keys were loaded once, or failed to load, or ctx
+// ends. ESPv2 fetches the JWKS before it starts serving (unless --disable_jwks_async_fetch);
+// the proxy can call this before it listens. The error joins the providers' failures; serving
+// anyway is safe, as requests needing missing keys are refused.
+func (a *Authenticator) WaitReady(ctx context.Context) error {
+	var errs []error
+	for _, id := range a.providerIDs() {
+		if _, err := a.providers[id].keys.keys(ctx, ""); err != nil {
+			errs = append(errs, fmt.Errorf("authentication provider (%s): %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *Authenticator) providerIDs() []string {
+	ids := make([]string, 0, len(a.providers))
+	for id := range a.providers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // defaultAudiences is ESPv2's rule: the configured audiences, else `https://<service>`, else
