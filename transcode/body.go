@@ -82,9 +82,17 @@ func (m *Method) unmarshalJSON(body []byte, msg protoreflect.Message) error {
 	if err == nil {
 		return nil
 	}
-	if strict := strictJSON(body); !bytes.Equal(strict, body) {
+	strict := strictJSON(body)
+	if !bytes.Equal(strict, body) {
 		if m.unmarshal.Unmarshal(strict, msg.Interface()) == nil {
 			return nil
+		}
+	}
+	if m.opts.CaseInsensitiveEnumParsing {
+		if folded, ok := foldEnumNames(strict, msg.Descriptor()); ok {
+			if m.unmarshal.Unmarshal(folded, msg.Interface()) == nil {
+				return nil
+			}
 		}
 	}
 	return &Error{Status: 400, Message: cleanProtoError(err.Error())}

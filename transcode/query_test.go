@@ -139,6 +139,8 @@ func FuzzBody(f *testing.F) {
 	whole := compile(f, "CreateBook", binding("*", ""), Options{})
 	field := compile(f, "CreateBook", binding("tags", ""), Options{})
 	stream := compile(f, "ImportBooks", binding("*", ""), Options{})
+	anyCase := compile(f, "CreateBook", binding("*", ""), Options{CaseInsensitiveEnumParsing: true})
+	f.Add([]byte(`{"book":{"genre":"comic","coAuthors":[{"mentor":{"name":"x"}}]}}`))
 	f.Add([]byte(`[{"note":"a"},{note:'b'},]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if _, err := stream.AppendRequestFrames(nil, Request{Body: body}); err != nil {
@@ -147,7 +149,7 @@ func FuzzBody(f *testing.F) {
 				t.Fatalf("stream: unexpected error %T %v", err, err)
 			}
 		}
-		for _, plan := range []*Method{whole, field} {
+		for _, plan := range []*Method{whole, field, anyCase} {
 			_, err := plan.Request(Request{Body: body})
 			var te *Error
 			if err != nil && !errors.As(err, &te) {

@@ -81,6 +81,8 @@ var requestCases = []requestCase{
 	{name: "body unknown field", method: "UpdateBook", binding: binding("*", ""), body: `{"colour":"red"}`},
 	{name: "body wrong type", method: "UpdateBook", binding: binding("*", ""), body: `{"id":true}`},
 	{name: "body bad enum", method: "UpdateBook", binding: binding("*", ""), body: `{"genre":"POETRY"}`},
+	{name: "body enum wrong case", method: "CreateBook", binding: binding("*", ""), body: `{"book":{"genre":"comic"}}`},
+	{name: "body enum case-insensitive", method: "CreateBook", binding: binding("*", ""), opts: Options{CaseInsensitiveEnumParsing: true}, body: `{"book":{"genre":"comic","coAuthors":[{"name":"x"}],"ratings":{"a":1}},"tags":["t"]}`},
 	{name: "body trailing comma accepted by syntax check", method: "UpdateBook", binding: binding("*", ""), body: `{"title":"x",}`},
 	{name: "body lenient single quotes and bare keys", method: "UpdateBook", binding: binding("*", ""), body: `{title:'It\'s "here"\v', author:{name:'A',}, tags:['x',], priceInUsd: 1., id: -.5e1}`},
 	{name: "body not json", method: "UpdateBook", binding: binding("*", ""), body: `NO_BRACES_JSON`},
