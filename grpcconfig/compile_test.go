@@ -108,3 +108,15 @@ func TestEmittedServiceRoundTrips(t *testing.T) {
 		t.Errorf("service.json decode: %s", diags.Text())
 	}
 }
+
+// TestProtoNameUnderImportPath: `--proto shelf/v1/library.proto -I testdata/protos` works like
+// protoc, though the name is not a file in the working directory.
+func TestProtoNameUnderImportPath(t *testing.T) {
+	desc, diags, err := CompileProtos([]string{"shelf/v1/library.proto"}, []string{sharedImportPath})
+	if err != nil || diags.HasErrors() || desc == nil {
+		t.Fatalf("%v\n%s", err, diags.Text())
+	}
+	if _, _, err := CompileProtos([]string{"shelf/v1/nope.proto"}, []string{sharedImportPath}); err == nil {
+		t.Error("a proto that exists nowhere should be an error")
+	}
+}

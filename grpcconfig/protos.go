@@ -31,7 +31,14 @@ func CompileProtos(protos, importPaths []string) (*Descriptors, diag.List, error
 	display := map[string]string{}
 	for _, p := range protos {
 		if _, err := os.Stat(p); err != nil {
-			return nil, nil, err
+			// Like protoc, a name that is not a file here may be a path under an import path
+			// (`--proto bookstore.proto -I protos`).
+			if !underImportPath(p, paths) {
+				return nil, nil, err
+			}
+			names = append(names, filepath.ToSlash(p))
+			display[filepath.ToSlash(p)] = p
+			continue
 		}
 		name, ok := relativeToImportPaths(p, paths)
 		if !ok {
@@ -135,4 +142,16 @@ func relativeToImportPaths(p string, importPaths []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func underImportPath(p string, importPaths []string) bool {
+	if filepath.IsAbs(p) {
+		return false
+	}
+	for _, ip := range importPaths {
+		if st, err := os.Stat(filepath.Join(ip, p)); err == nil && !st.IsDir() {
+			return true
+		}
+	}
+	return false
 }
