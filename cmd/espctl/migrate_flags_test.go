@@ -81,7 +81,7 @@ func TestMigrateFlagsJSONShape(t *testing.T) {
 	}
 	var env map[string]string
 	_ = json.Unmarshal(got["env"], &env)
-	if env["ESPv2_ARGS"] != "--enable_debug,--http_port=9000" {
+	if env["ESPv2_ARGS"] != "--http_port=9000,--enable_debug" {
 		t.Errorf("env = %v", env)
 	}
 	// Without ESP_ARGS there is no env key.
