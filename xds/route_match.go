@@ -51,8 +51,10 @@ func templateRegex(t httprule.Template, disallowColon, capture bool) string {
 	open, close := map[int]int{}, map[int]int{}
 	if capture {
 		for _, v := range t.Variables {
-			open[v.Start]++
-			close[v.End-1]++
+			if validVariable(t, v) {
+				open[v.Start]++
+				close[v.End-1]++
+			}
 		}
 	}
 	var b strings.Builder
@@ -93,7 +95,7 @@ func constantBindings(t httprule.Template) string {
 	var parts []string
 	group := 0
 	for _, v := range t.Variables {
-		if v.Start < 0 || v.End > len(t.Segments) || v.Start >= v.End {
+		if !validVariable(t, v) {
 			continue
 		}
 		group++
@@ -108,4 +110,10 @@ func constantBindings(t httprule.Template) string {
 		parts = append(parts, fmt.Sprintf(`%s=\%d`, literal(v.FieldPath), group))
 	}
 	return strings.Join(parts, "&")
+}
+
+// validVariable guards against hand-built templates whose variables point outside their
+// segments; the parser never makes such templates.
+func validVariable(t httprule.Template, v httprule.Variable) bool {
+	return v.Start >= 0 && v.End <= len(t.Segments) && v.Start < v.End
 }

@@ -41,6 +41,13 @@ const (
 	corsMaxAgeFlagName          = "cors_max_age"
 	ignoreUnknownQueryFlagName  = "transcoding_ignore_unknown_query_parameters"
 	ignoreQueryFlagName         = "transcoding_ignore_query_parameters"
+	printPrimitiveFlagName      = "transcoding_always_print_primitive_fields"
+	enumsAsIntsFlagName         = "transcoding_always_print_enums_as_ints"
+	streamNewlineFlagName       = "transcoding_stream_newline_delimited"
+	caseInsensitiveEnumFlagName = "transcoding_case_insensitive_enum_parsing"
+	preserveNamesFlagName       = "transcoding_preserve_proto_field_names"
+	disableUnescapePlusFlagName = "transcoding_query_parameters_disable_unescape_plus"
+	unregisteredVerbFlagName    = "transcoding_match_unregistered_custom_verb"
 )
 
 // envoyFlags are the inputs of `espctl envoy` and `espctl xds serve`: what `espctl config`
@@ -84,6 +91,14 @@ func (f *envoyFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.corsMaxAge, corsMaxAgeFlagName, "480h", "Access-Control-Max-Age, as a Go duration")
 	fs.BoolVar(&f.gen.Transcoding.IgnoreUnknownQueryParameters, ignoreUnknownQueryFlagName, false, "transcoding drops query parameters that map to no field")
 	fs.StringVar(&f.ignoreQuery, ignoreQueryFlagName, "", "comma-separated query parameters the transcoder ignores")
+	t := &f.gen.Transcoding
+	fs.BoolVar(&t.AlwaysPrintPrimitiveFields, printPrimitiveFlagName, false, "transcoded JSON keeps default-valued fields")
+	fs.BoolVar(&t.AlwaysPrintEnumsAsInts, enumsAsIntsFlagName, false, "transcoded JSON prints enums as numbers")
+	fs.BoolVar(&t.StreamNewlineDelimited, streamNewlineFlagName, false, "streamed responses as newline-delimited JSON")
+	fs.BoolVar(&t.CaseInsensitiveEnumParsing, caseInsensitiveEnumFlagName, false, "accept enum names in any case")
+	fs.BoolVar(&t.PreserveProtoFieldNames, preserveNamesFlagName, false, "transcoded JSON uses proto field names")
+	fs.BoolVar(&t.DisableUnescapePlus, disableUnescapePlusFlagName, false, "do not turn '+' into a space in query values")
+	fs.BoolVar(&t.MatchUnregisteredCustomVerb, unregisteredVerbFlagName, false, "treat a trailing :verb as a custom verb even if no template registers it")
 }
 
 // options finishes the flags that need parsing; errors are bad usage (exit 2).
@@ -104,6 +119,9 @@ func (f *envoyFlags) options() (xds.Options, translate.Options, error) {
 		o.BackendRetryOnStatusCodes = append(o.BackendRetryOnStatusCodes, uint32(n))
 	}
 	o.Transcoding.IgnoreQueryParameters = splitList(f.ignoreQuery)
+	if len(o.Transcoding.IgnoreQueryParameters) > 0 && o.Transcoding.IgnoreUnknownQueryParameters {
+		return o, translate.Options{}, badInput(fmt.Errorf("--%s cannot be used together with --%s", ignoreQueryFlagName, ignoreUnknownQueryFlagName))
+	}
 	switch o.CORS.Preset {
 	case "", "basic":
 	case "cors_with_regex":
