@@ -88,6 +88,9 @@ allowed), 1 invalid, 2 input that cannot be read. --list-rules prints every rule
   # The same from the .proto files, without protoc
   espctl validate api_config.yaml --proto bookstore.proto -I protos
 
+  # An OpenAPI 2.0 document with x-google-* extensions
+  espctl validate openapi.yaml
+
   # A service config as Service Management serves it, as JSON for a script
   espctl validate --service_json_path service.json -o json
 
