@@ -124,12 +124,15 @@ func (c *compiler) expandAPIs() {
 		c.report(RuleAPIsInferred, "", "list them under `apis:` to make the choice explicit", "no `apis` listed; serving every service in the descriptors: %s", strings.Join(names, ", "))
 	}
 	seen := map[string]bool{}
+	kept := c.svc.Apis[:0:0]
+	defer func() { c.svc.Apis = kept }()
 	for i, api := range c.svc.Apis {
 		field := fmt.Sprintf("apis[%d].name", i)
 		if seen[api.GetName()] {
-			continue
+			continue // listed twice: Service Management keeps one
 		}
 		seen[api.GetName()] = true
+		kept = append(kept, api)
 		var sd protoreflect.ServiceDescriptor
 		if c.desc != nil {
 			if d, err := c.desc.Files.FindDescriptorByName(protoreflect.FullName(api.GetName())); err == nil {
@@ -138,7 +141,7 @@ func (c *compiler) expandAPIs() {
 		}
 		switch {
 		case sd != nil:
-			c.svc.Apis[i] = c.apiFromService(api, sd)
+			kept[len(kept)-1] = c.apiFromService(api, sd)
 		case len(api.GetMethods()) > 0:
 			c.apiFromConfig(api)
 		case api.GetName() == "":
