@@ -49,12 +49,7 @@ func buildTestSource(path string) (*translate.Config, error) {
 	if err := json.Unmarshal(b, &src); err != nil {
 		return nil, fmt.Errorf("bad test config: %w", err)
 	}
-	return &translate.Config{
-		Service:      src.Service,
-		Methods:      []translate.Method{{Selector: "api.Get", Backend: translate.Backend{Local: true, DeadlineSeconds: src.Deadline}}},
-		Routes:       []translate.Route{{Method: "GET", Pattern: "/items", Selector: "api.Get", Kind: "http"}},
-		LocalBackend: translate.Backend{Address: "http://127.0.0.1:8082", Scheme: "http", Host: "127.0.0.1", Port: 8082},
-	}, nil
+	return buildTestSourceConfig(src.Service, src.Deadline)
 }
 
 func writeSource(t *testing.T, path string, src any) {
@@ -371,4 +366,59 @@ func httpGet(t *testing.T, url string) string {
 		}
 	}
 	return b.String()
+}
+
+// A delta client gets the update after a config change, too.
+func TestDeltaUpdate(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "items.json")
+	writeSource(t, src, testSource{Service: "items.example.com", Deadline: 5})
+	s := startServer(t, src)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream, err := discoveryv3.NewAggregatedDiscoveryServiceClient(dial(t, s.addr)).DeltaAggregatedResources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := &corev3.Node{Id: "delta-2", Cluster: "items"}
+	recv := make(chan *discoveryv3.DeltaDiscoveryResponse, 8)
+	go func() {
+		for {
+			r, err := stream.Recv()
+			if err != nil {
+				close(recv)
+				return
+			}
+			recv <- r
+		}
+	}()
+	next := func() *discoveryv3.DeltaDiscoveryResponse {
+		select {
+		case r, ok := <-recv:
+			if !ok {
+				t.Fatal("stream closed")
+			}
+			return r
+		case <-time.After(updateBound):
+			t.Fatalf("no delta response within %v", updateBound)
+		}
+		return nil
+	}
+	if err := stream.Send(&discoveryv3.DeltaDiscoveryRequest{Node: node, TypeUrl: resource.RouteType, ResourceNamesSubscribe: []string{xds.RouteConfigName}}); err != nil {
+		t.Fatal(err)
+	}
+	first := next()
+	if err := stream.Send(&discoveryv3.DeltaDiscoveryRequest{Node: node, TypeUrl: resource.RouteType, ResponseNonce: first.GetNonce()}); err != nil {
+		t.Fatal(err)
+	}
+	writeSource(t, src, testSource{Service: "items.example.com", Deadline: 9})
+	update := next()
+	var rc routev3.RouteConfiguration
+	if len(update.GetResources()) != 1 || update.GetResources()[0].GetResource().UnmarshalTo(&rc) != nil {
+		t.Fatalf("update: %v", update)
+	}
+	if got := rc.GetVirtualHosts()[0].GetRoutes()[0].GetRoute().GetTimeout().AsDuration(); got != 9*time.Second {
+		t.Errorf("updated timeout = %v, want 9s", got)
+	}
 }
