@@ -225,3 +225,36 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusDescriptorSetRoute: every corpus config compiled from a descriptor set (made from
+// its .proto files, as `protoc --include_imports -o` would) equals the .proto route.
+func TestCorpusDescriptorSetRoute(t *testing.T) {
+	c := corpusDir(t)
+	for _, tc := range corpusCases {
+		in := tc.in(c)
+		if len(in.Protos) == 0 {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			fromProto, err := Load(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := proto.Marshal(fromProto.Descriptors)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb := filepath.Join(t.TempDir(), "api_descriptor.pb")
+			if err := os.WriteFile(pb, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fromPB, err := Load(Inputs{ConfigFiles: in.ConfigFiles, Descriptor: pb})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fromPB.Diagnostics.HasErrors() || !proto.Equal(fromPB.Service, fromProto.Service) {
+				t.Errorf(".pb route differs from .proto route:\n%s", fromPB.Diagnostics.Text())
+			}
+		})
+	}
+}
