@@ -1,8 +1,10 @@
 package jwtauth
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -273,5 +275,21 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 10 s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestWaitReady(t *testing.T) {
+	testKeys(t)
+	good := newJWKSServer(t, jwksJSON(t, []string{testKid}, &rsaKey.PublicKey))
+	clock := &testClock{now: testNow}
+	a, _ := remoteAuthenticator(t, good.URL, clock, Options{})
+	if err := a.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bad := newJWKSServer(t, []byte("nope"))
+	b, _ := remoteAuthenticator(t, bad.URL, clock, Options{})
+	err := b.WaitReady(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "authentication provider (test)") || !strings.Contains(err.Error(), jwksInvalidJSON) {
+		t.Fatalf("got %v", err)
 	}
 }
