@@ -22,9 +22,13 @@ func UserInfoHeader(prefix string) string {
 // backend claims of its own (stricter than ESPv2, which only does this on operations with a
 // JWT requirement); then, when res is a verified token, it sets the header in the configured
 // format. Call it for every proxied request, with res nil when no token was verified.
+//
+// With a custom prefix the default-named `X-Endpoint-API-UserInfo` is removed too: a backend
+// that still reads the ESPv1 name must not find a client's copy there either.
 func (a *Authenticator) SetBackendHeaders(h http.Header, res *Result) {
 	name := UserInfoHeader(a.opts.GeneratedHeaderPrefix)
 	h.Del(name)
+	h.Del(UserInfoHeader(""))
 	if res == nil {
 		return
 	}
