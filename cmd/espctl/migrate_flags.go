@@ -33,9 +33,9 @@ type migrateFlagsFlags struct {
 }
 
 func (f *migrateFlagsFlags) bind(fs *pflag.FlagSet) {
-	fs.StringVar(&f.espArgs, espArgsFlagName, "", "migrate the value of the ESPv1 serverless ESP_ARGS variable (`,` or ^DELIM^ separated)")
-	fs.StringVar(&f.file, fileFlagName, "", "migrate ESPv1 flags read from a file, one per line (`-` reads stdin)")
-	fs.StringArrayVar(&f.env, envFlagName, nil, "with --esp-args: another variable of the serverless container, KEY=VALUE (CORS_PRESET moves into ESPv2_ARGS); repeatable")
+	fs.StringVar(&f.espArgs, espArgsFlagName, "", "migrate the `VALUE` of the ESPv1 serverless ESP_ARGS variable (comma or ^DELIM^ separated)")
+	fs.StringVar(&f.file, fileFlagName, "", "migrate ESPv1 flags read from `FILE`, one per line (- reads stdin)")
+	fs.StringArrayVar(&f.env, envFlagName, nil, "with --esp-args: another variable of the serverless container, `KEY=VALUE` (CORS_PRESET moves into ESPv2_ARGS); repeatable")
 }
 
 func newMigrateFlagsCommand(c *cli) *cobra.Command {
