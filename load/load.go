@@ -114,6 +114,10 @@ func loadGRPC(files []grpcconfig.File, in Inputs) (*Result, error) {
 	}
 	doc, ds := grpcconfig.DecodeConfig(files, grpcconfig.DecodeOptions{})
 	diags = append(diags, ds...)
+	if desc == nil {
+		// The descriptors did not compile: checks against them would only repeat that.
+		return &Result{Kind: KindGRPC, Service: doc.Service, Diagnostics: diags.Sort()}, nil
+	}
 	return compile(KindGRPC, doc, desc, diags), nil
 }
 
