@@ -120,3 +120,10 @@ func TestProtoNameUnderImportPath(t *testing.T) {
 		t.Error("a proto that exists nowhere should be an error")
 	}
 }
+
+// TestMergedPositions: problems in a later file cite that file, with list indexes counted
+// across the merged lists.
+func TestMergedPositions(t *testing.T) {
+	_, _, diags := compileLibrary(t, "testdata/configs/library.yaml", "testdata/merge/second.yaml")
+	golden.AssertString(t, "testdata/merge/want.txt", diags)
+}
