@@ -17,6 +17,7 @@ package jwtauth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -118,7 +119,8 @@ type provider struct {
 	keys      *keySource
 }
 
-// Result is a verified request: the provider that accepted it and the token's claims.
+// Result is a verified request: the provider that accepted it and the token's claims. Its
+// slices and map are shared with the verified-token cache: read them, never modify them.
 type Result struct {
 	ProviderID string
 	Issuer     string
@@ -126,6 +128,9 @@ type Result struct {
 	// Email is the `email` claim when it is a string.
 	Email     string
 	Audiences []string
+	// Claims are the token's claims by name, each the raw JSON value (for logging selected
+	// claims, --log_jwt_payloads).
+	Claims map[string]json.RawMessage
 	// Payload is the decoded claims JSON exactly as the client sent it; PayloadSegment is its
 	// base64url form as received (ESPv2's X-Endpoint-API-UserInfo value).
 	Payload        []byte
@@ -164,8 +169,11 @@ func New(cfg *translate.Config, opts Options) (*Authenticator, error) {
 			// silently refuse every token.
 			p.locations = DefaultLocations
 		}
+		if old := a.providers[ap.ID]; old != nil {
+			old.keys.close() // a repeated id: the last provider wins, as in Envoy
+		}
 		a.providers[ap.ID] = p
-		if p.keys.isFile() {
+		if p.keys.file {
 			if err := p.keys.refresh(); err != nil {
 				a.Close()
 				return nil, fmt.Errorf("error processing authentication provider (%s): jwks file %s: %w", ap.ID, ap.JWKSURI, err)
@@ -284,6 +292,7 @@ func (a *Authenticator) verifyProvider(r *http.Request, p *provider, tokens []st
 		Subject:        first.sub,
 		Email:          first.email,
 		Audiences:      first.aud,
+		Claims:         first.claims,
 		Payload:        first.payload,
 		PayloadSegment: first.payloadSegment,
 	}, nil

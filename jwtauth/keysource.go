@@ -35,6 +35,7 @@ const failureBackoff = time.Second
 type keySource struct {
 	location string // URL or file path; empty until OpenID discovery found it
 	issuer   string // for OpenID discovery when location is empty
+	file     bool   // location is a local file
 	opts     *Options
 
 	mu          sync.Mutex
@@ -56,14 +57,16 @@ type fetchCall struct {
 }
 
 func newKeySource(location, issuer string, opts *Options) *keySource {
-	return &keySource{location: location, issuer: issuer, opts: opts, stop: make(chan struct{})}
+	return &keySource{location: location, issuer: issuer, file: isFileLocation(location), opts: opts, stop: make(chan struct{})}
 }
 
-func (s *keySource) isFile() bool {
-	if s.location == "" {
+// isFileLocation says whether a jwks_uri names a local file: anything but an http(s) URL
+// (empty means OpenID discovery, which is remote).
+func isFileLocation(location string) bool {
+	if location == "" {
 		return false
 	}
-	u, err := url.Parse(s.location)
+	u, err := url.Parse(location)
 	return err != nil || (u.Scheme != "http" && u.Scheme != "https")
 }
 
@@ -203,7 +206,7 @@ func (s *keySource) describe() string {
 
 // load reads the key set once and says how long it stays fresh.
 func (s *keySource) load() (*keySet, time.Duration, error) {
-	if s.isFile() {
+	if s.file {
 		data, err := readFileLimited(strings.TrimPrefix(s.location, "file://"))
 		if err != nil {
 			return nil, 0, err
