@@ -12,6 +12,7 @@ const (
 	corsFilterName       = "envoy.filters.http.cors"
 	jwtFilterName        = "envoy.filters.http.jwt_authn"
 	transcoderFilterName = "envoy.filters.http.grpc_json_transcoder"
+	apiKeyFilterName     = "envoy.filters.http.rbac"
 )
 
 // filterGenerator builds one HTTP filter. config returns (nil, nil) when the filter is not
@@ -32,6 +33,9 @@ var filterOrder = []filterGenerator{
 	{"envoy.filters.http.health_check", healthCheckFilter},
 	// JWT before everything that talks to a backend; JWT errors win over API-key errors.
 	{jwtFilterName, jwtAuthnFilter},
+	// Where ESPv2 runs Service Control: the missing-API-key check, after JWT so that JWT
+	// errors win.
+	{apiKeyFilterName, apiKeyFilter},
 	// gRPC-Web is turned into gRPC before the transcoder looks at the content type, so a
 	// gRPC-Web request passes the transcoder untouched.
 	{"envoy.filters.http.grpc_web", grpcWebFilter},

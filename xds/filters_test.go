@@ -1,9 +1,11 @@
 package xds
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	rbacfilterv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 
 	"github.com/espctl/espctl/translate"
@@ -99,5 +101,42 @@ func TestClusters(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); got != "backend-cluster-api.example.com:443,backend-cluster-hello.endpoints.example.cloud.goog_local" {
 		t.Errorf("clusters = %s", got)
+	}
+}
+
+// With Service Control on, methods that need an API key reject requests without one (the RBAC
+// filter sits where ESPv2's Service Control filter does); the key is looked up in the method's
+// locations.
+func TestAPIKeyCheck(t *testing.T) {
+	cfg := openAPIConfig()
+	cfg.ServiceControl = "https://servicecontrol.googleapis.com"
+	cfg.Methods[1].APIKey.AllowUnregisteredCalls = true
+	cfg.Methods[2].APIKey.Locations = []translate.APIKeyLocation{{Query: "key"}, {Header: "x-api-key"}}
+	if got := filterNames(t, cfg, DefaultOptions()); got != "health_check,jwt_authn,rbac,router" {
+		t.Fatalf("filters: %s", got)
+	}
+	p, err := newPlan(cfg, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if apiKeyPerRoute(p, &cfg.Methods[1]) != nil {
+		t.Error("allow_unregistered_calls method got a key check")
+	}
+	per := apiKeyPerRoute(p, &cfg.Methods[2]).(*rbacfilterv3.RBACPerRoute)
+	ids := per.GetRbac().GetRules().GetPolicies()["api-key-present"].GetPrincipals()[0].GetOrIds().GetIds()
+	if len(ids) != 2 || ids[1].GetHeader().GetName() != "x-api-key" {
+		t.Fatalf("principals: %v", ids)
+	}
+	re := regexp.MustCompile(ids[0].GetHeader().GetStringMatch().GetSafeRegex().GetRegex())
+	for path, want := range map[string]bool{
+		"/echo?key=abc": true, "/echo?a=1&key=abc": true, "/echo?mykey=abc": false, "/echo": false, "/key=x": false,
+	} {
+		if re.MatchString(path) != want {
+			t.Errorf("%s: match %v, want %v", path, !want, want)
+		}
+	}
+	// Without Service Control nothing is checked, as in ESPv2.
+	if got := filterNames(t, openAPIConfig(), DefaultOptions()); strings.Contains(got, "rbac") {
+		t.Errorf("filters without Service Control: %s", got)
 	}
 }

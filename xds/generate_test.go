@@ -21,6 +21,7 @@ func TestGenerateGolden(t *testing.T) {
 	}{
 		{"openapi", openAPIConfig(), DefaultOptions()},
 		{"openapi_cors_preset", openAPIConfig(), withCORS},
+		{"openapi_service_control", withServiceControl(openAPIConfig()), DefaultOptions()},
 		{"grpc", grpcConfig(), DefaultOptions()},
 		{"grpc_ads", grpcConfig(), ads},
 	} {
@@ -29,7 +30,6 @@ func TestGenerateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var b any
 			if tt.opts.RouteSource == RouteFromADS {
 				assertJSON(t, "testdata/"+tt.name+"_listener.golden.json", res.Listeners[0])
 				assertJSON(t, "testdata/"+tt.name+"_routes.golden.json", res.Routes[0])
@@ -39,8 +39,6 @@ func TestGenerateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b = bs
-			_ = b
 			assertJSON(t, "testdata/"+tt.name+"_bootstrap.golden.json", bs)
 		})
 	}
@@ -100,4 +98,10 @@ func TestGenerateEmptyConfig(t *testing.T) {
 	if n := len(res.Routes[0].VirtualHosts[0].Routes); n != 1 {
 		t.Errorf("routes = %d, want only the 404 route", n)
 	}
+}
+
+func withServiceControl(c *translate.Config) *translate.Config {
+	c.ServiceControl = "https://servicecontrol.googleapis.com"
+	c.Methods[0].APIKey.AllowUnregisteredCalls = true
+	return c
 }

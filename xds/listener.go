@@ -60,6 +60,9 @@ func httpConnectionManager(p *plan, rc *routev3.RouteConfiguration) (*hcmv3.Http
 		HttpProtocolOptions: &corev3.Http1ProtocolOptions{EnableTrailers: true},
 		LocalReplyConfig:    localReplyConfig(),
 	}
+	if p.apiKeysChecked() {
+		m.LocalReplyConfig.Mappers = append(m.LocalReplyConfig.Mappers, apiKeyReplyMapper())
+	}
 	if o.RouteSource == RouteFromADS {
 		m.RouteSpecifier = &hcmv3.HttpConnectionManager_Rds{Rds: &hcmv3.Rds{
 			RouteConfigName: rc.GetName(),

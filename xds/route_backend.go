@@ -42,6 +42,7 @@ func backendRoutes(p *plan, r translate.Route, tmpl httprule.Template, pm pathMa
 	}
 	if r.Kind != translate.RouteCORS {
 		perFilter[jwtFilterName] = jwtPerRoute(m)
+		perFilter[apiKeyFilterName] = apiKeyPerRoute(p, m)
 	}
 	operation := r.Operation
 	if operation == "" {
