@@ -155,6 +155,17 @@ func TestRemoteJWKSExpiresAndKeepsStaleKeysWhenTheServerFails(t *testing.T) {
 		}
 	}
 	waitFor(t, func() bool { return srv.fetches.Load() >= 2 })
+
+	// Unknown kids while the server fails do not turn into one fetch per request.
+	for i := range 10 {
+		tok := signToken(t, header("RS256", "unknown-"+string(rune('a'+i))), claims(nil), "RS256", rsaKey)
+		if _, rej := a.Authenticate(bearer(tok), m); rej == nil || rej.Message != "Jwks doesn't have key to match kid or alg from Jwt" {
+			t.Fatalf("unknown kid with stale keys: %v", rej)
+		}
+	}
+	if n := srv.fetches.Load(); n > 3 {
+		t.Fatalf("fetches = %d after 10 unknown kids against a failing server, want at most 3", n)
+	}
 }
 
 func TestRemoteJWKSFetchFailures(t *testing.T) {

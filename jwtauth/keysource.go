@@ -85,10 +85,11 @@ func (s *keySource) keys(ctx context.Context, wantKid string) (*keySet, error) {
 			return nil, err
 		}
 	case !now.Before(s.expires):
-		if now.Sub(s.lastAttempt) >= failureBackoff {
-			s.startLocked(now)
+		recent := now.Sub(s.lastAttempt) < failureBackoff
+		if !recent {
+			s.startLocked(now) // in the background: the stale set answers meanwhile
 		}
-		if wantKid == "" || set.hasKid(wantKid) {
+		if wantKid == "" || set.hasKid(wantKid) || (recent && s.call == nil) {
 			s.mu.Unlock()
 			return set, nil
 		}
