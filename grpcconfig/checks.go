@@ -25,6 +25,14 @@ func (c *compiler) checkBackendRules() {
 		if r.GetPathTranslation() != serviceconfig.BackendRule_PATH_TRANSLATION_UNSPECIFIED && strings.HasPrefix(scheme, "grpc") {
 			c.report(RuleGRPCPathTransl, join(field, "path_translation"), "remove path_translation: gRPC backends are called at /<package.Service>/<Method>", "path_translation %s on the gRPC backend %q", r.GetPathTranslation(), r.GetAddress())
 		}
+		if o, ok := r.GetOverridesByRequestProtocol()["http"]; ok {
+			of := join(field, "overrides_by_request_protocol.http")
+			if o.GetAddress() == "" {
+				c.report(RuleBackendHostPort, of, "give the HTTP override an address, or remove it", "HTTP backend rule for selector %q has empty address", r.GetSelector())
+			} else {
+				c.checkAddress(join(of, "address"), o.GetAddress())
+			}
+		}
 		switch strings.ToLower(r.GetProtocol()) {
 		case "", "http/1.1", "h2":
 		default:

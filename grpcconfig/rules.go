@@ -79,7 +79,7 @@ var rules = []Rule{
 	{RuleNestedBindings, diag.Error, "`additional_bindings` inside an additional binding"},
 	{RuleNoPattern, diag.Error, "an HTTP rule without get, put, post, delete, patch or custom"},
 	{RuleBackendScheme, diag.Error, "a backend `address` whose scheme is not http, https, grpc or grpcs"},
-	{RuleBackendHostPort, diag.Error, "a backend `address` whose host or port is malformed"},
+	{RuleBackendHostPort, diag.Error, "a backend `address` whose host or port is malformed, or an HTTP override (`overrides_by_request_protocol.http`) without address"},
 	{RuleDeadline, diag.Error, "a backend `deadline` that is zero or negative"},
 	{RuleGRPCPathTransl, diag.Error, "`path_translation` on a grpc:// or grpcs:// backend"},
 	{RuleBackendProtocol, diag.Error, "a backend `protocol` other than http/1.1 or h2"},
