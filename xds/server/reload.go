@@ -35,16 +35,24 @@ type sourceState struct {
 // when everything about it is good.
 func (s *Server) reloadSource(ctx context.Context, src string) error {
 	fp, err := fingerprint(src)
+	if err != nil {
+		// An unreadable source is fingerprinted by its error, so it is reported once, not on
+		// every poll.
+		fp = "error: " + err.Error()
+	}
 	s.mu.Lock()
 	st := s.sources[src]
 	if st == nil {
 		st = &sourceState{}
 		s.sources[src] = st
 	}
-	if err == nil && fp == st.fingerprint {
+	if fp == st.fingerprint {
 		err = st.err
 		s.mu.Unlock()
-		return err
+		if err != nil {
+			return fmt.Errorf("%s: %w", src, err)
+		}
+		return nil
 	}
 	s.mu.Unlock()
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -421,4 +422,56 @@ func TestDeltaUpdate(t *testing.T) {
 	if got := rc.GetVirtualHosts()[0].GetRoutes()[0].GetRoute().GetTimeout().AsDuration(); got != 9*time.Second {
 		t.Errorf("updated timeout = %v, want 9s", got)
 	}
+}
+
+// A source that disappears keeps its last snapshot; the error is reported, once per change.
+func TestRemovedSourceKeepsServing(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "items.json")
+	writeSource(t, src, testSource{Service: "items.example.com", Deadline: 5})
+	var log syncLog
+	srv, err := New(Options{Sources: []string{src}, Build: buildTestSource, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	version := srv.Status().Sources[0].Version
+	if err := os.Remove(src); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := srv.Reload(ctx); err == nil {
+			t.Fatal("a removed source reloaded without error")
+		}
+	}
+	st := srv.Status().Sources[0]
+	if st.Version != version || st.Error == "" {
+		t.Errorf("after removal: %+v", st)
+	}
+	if n := strings.Count(log.String(), "config rejected"); n != 1 {
+		t.Errorf("rejection logged %d times, want once:\n%s", n, log.String())
+	}
+	if _, err := srv.cache.GetSnapshot("items.example.com"); err != nil {
+		t.Errorf("snapshot gone: %v", err)
+	}
+}
+
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
