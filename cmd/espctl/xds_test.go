@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/espctl/espctl/golden"
+	"github.com/espctl/espctl/translate"
+	"github.com/espctl/espctl/xds"
 )
 
 // syncBuffer lets the test read what a running command has printed so far.
@@ -154,5 +156,50 @@ func TestXDSBootstrapGolden(t *testing.T) {
 	}
 	if r := runCLI(t, "", "xds", "bootstrap", "--server", "espctl:1", "--node_id", "e"); r.code != exitBadInput {
 		t.Errorf("no cluster or service: exit %d", r.code)
+	}
+}
+
+// TestXDSSourcesCorpus: every corpus config, laid out as an xds serve source (a file, or a
+// directory with the config and its descriptors), builds into resources served over ADS.
+func TestXDSSourcesCorpus(t *testing.T) {
+	c := sharedCorpus(t)
+	for name, files := range map[string][]string{
+		"getting-started.openapi":                    {"getting-started/openapi.yaml"},
+		"getting-started.openapi-appengine":          {"getting-started/openapi-appengine.yaml"},
+		"esp-v1-openapi.swagger":                     {"esp-v1-openapi/swagger.yaml"},
+		"esp-v1-openapi.swagger_template":            {"esp-v1-openapi/swagger_template.json"},
+		"esp-v1-service-config.service":              {"esp-v1-service-config/service.json"},
+		"esp-v1-service-config.bookstore":            {"esp-v1-service-config/bookstore.json"},
+		"getting-started-grpc":                       {"getting-started-grpc/api_config.yaml", "getting-started-grpc/api_descriptor.pb"},
+		"bookstore-grpc.api_config":                  {"bookstore-grpc/api_config.yaml", "bookstore-grpc/bookstore.proto"},
+		"bookstore-grpc.api_config_auth":             {"bookstore-grpc/api_config_auth.yaml", "bookstore-grpc/http_bookstore.proto"},
+		"bookstore-grpc.api_config_http":             {"bookstore-grpc/api_config_http.yaml", "bookstore-grpc/bookstore.proto"},
+		"bookstore-grpc.api_config_anthos":           {"bookstore-grpc/api_config_anthos.yaml", "bookstore-grpc/bookstore.proto"},
+		"bookstore-grpc-transcoding.api_config":      {"bookstore-grpc-transcoding/api_config.yaml", "bookstore-grpc-transcoding/bookstore.proto"},
+		"bookstore-grpc-transcoding.api_config_auth": {"bookstore-grpc-transcoding/api_config_auth.yaml", "bookstore-grpc-transcoding/bookstore.proto"},
+		"esp-v1-grpc-transcoding":                    {"esp-v1-grpc-transcoding/bookstore-api.yaml", "esp-v1-grpc-transcoding/bookstore.proto"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := c + "/" + files[0]
+			if len(files) > 1 {
+				src = t.TempDir()
+				for _, f := range files {
+					copyFile(t, c+"/"+f, filepath.Join(src, filepath.Base(f)))
+				}
+			}
+			topts := translate.Options{Backend: "http://127.0.0.1:8081"}
+			if len(files) > 1 || strings.HasSuffix(name, ".service") {
+				topts.Backend = "grpc://127.0.0.1:8081"
+			}
+			cfg, err := buildSource(src, topts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := xds.DefaultOptions()
+			opts.RouteSource = xds.RouteFromADS
+			if _, err := xds.Generate(cfg, opts); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
