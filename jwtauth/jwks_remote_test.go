@@ -304,3 +304,25 @@ func TestWaitReady(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestClosedAuthenticatorAnswersFromItsCache: after Close (a config reload replaced it) no new
+// fetch starts, but requests still in flight are answered with the keys already loaded.
+func TestClosedAuthenticatorAnswersFromItsCache(t *testing.T) {
+	testKeys(t)
+	srv := newJWKSServer(t, jwksJSON(t, []string{testKid}, &rsaKey.PublicKey))
+	clock := &testClock{now: testNow}
+	a, m := remoteAuthenticator(t, srv.URL, clock, Options{})
+	if _, rej := a.Authenticate(bearer(goodToken(t, nil)), m); rej != nil {
+		t.Fatal(rej)
+	}
+	a.Close()
+	clock.Advance(time.Hour) // stale and unknown kids would fetch, if it were open
+	tok := goodToken(t, map[string]any{"exp": clock.Now().Add(time.Hour).Unix()})
+	if _, rej := a.Authenticate(bearer(tok), m); rej != nil {
+		t.Fatal(rej)
+	}
+	a.Authenticate(bearer(signToken(t, header("RS256", "new"), claims(nil), "RS256", rsaKey)), m)
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("fetches after Close = %d, want 1", n)
+	}
+}

@@ -50,6 +50,8 @@ type keySource struct {
 	wg       sync.WaitGroup
 }
 
+var errClosed = errors.New("authenticator closed")
+
 // fetchCall is a fetch in progress; done is closed when it ends.
 type fetchCall struct {
 	done chan struct{}
@@ -122,6 +124,13 @@ func (s *keySource) keys(ctx context.Context, wantKid string) (*keySet, error) {
 func (s *keySource) startLocked(now time.Time) *fetchCall {
 	if s.call != nil {
 		return s.call
+	}
+	select {
+	case <-s.stop: // closed: an Authenticator replaced on reload answers from its cache only
+		c := &fetchCall{done: make(chan struct{}), err: errClosed}
+		close(c.done)
+		return c
+	default:
 	}
 	c := &fetchCall{done: make(chan struct{})}
 	s.call = c
