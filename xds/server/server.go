@@ -64,6 +64,10 @@ type Server struct {
 	xds     serverv3.Server
 	metrics *metrics
 
+	// endStreams ends every open xDS stream; GracefulStop would otherwise wait for streams
+	// that never end on their own.
+	endStreams context.CancelFunc
+
 	mu      sync.Mutex
 	sources map[string]*sourceState // by source path
 	aliases map[string]string       // node cluster or source base name -> service
@@ -95,7 +99,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.metrics = newMetrics()
 	s.cache = cachev3.NewSnapshotCache(true, nodeHash{s}, nil)
-	s.xds = serverv3.NewServer(context.Background(), s.cache, s.metrics.callbacks(s.log))
+	streams, endStreams := context.WithCancel(context.Background())
+	s.endStreams = endStreams
+	s.xds = serverv3.NewServer(streams, s.cache, s.metrics.callbacks(s.log))
 	return s, nil
 }
 
@@ -112,7 +118,8 @@ func (s *Server) Reload(ctx context.Context) error {
 }
 
 // Run serves ADS on grpcLis and /healthz, /status and /metrics on httpLis (which may be nil)
-// until ctx ends, then stops gracefully: open streams get ShutdownGrace to end.
+// until ctx ends, then stops gracefully: no new streams, open streams are ended, and whatever
+// has not finished after ShutdownGrace is cut. A Server runs once.
 func (s *Server) Run(ctx context.Context, grpcLis, httpLis net.Listener) error {
 	gs := grpc.NewServer()
 	discoverygrpc.RegisterAggregatedDiscoveryServiceServer(gs, s.xds)
@@ -156,10 +163,12 @@ loop:
 	s.log.Info("xds server stopping")
 	stopped := make(chan struct{})
 	go func() { gs.GracefulStop(); close(stopped) }()
+	// No new streams are accepted now; end the open ones (Envoys keep their config and
+	// reconnect elsewhere), and cut whatever is left after the grace period.
+	s.endStreams()
 	select {
 	case <-stopped:
 	case <-time.After(s.opts.ShutdownGrace):
-		// xDS streams never end on their own; cut them after the grace period.
 		gs.Stop()
 	}
 	if hs != nil {
