@@ -2,7 +2,9 @@ package xds
 
 import (
 	"fmt"
+	"path"
 	"sort"
+	"strings"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -108,6 +110,9 @@ func upstreamTLS(p *plan, u upstream) (*corev3.TransportSocket, error) {
 	if u.http2 {
 		ctx.CommonTlsContext.AlpnProtocols = []string{"h2"}
 	}
+	if dir := p.opts.BackendClientCertPath; dir != "" && !u.jwks {
+		ctx.CommonTlsContext.TlsCertificates = []*tlsv3.TlsCertificate{certificate(dir, "client", "backend")}
+	}
 	a, err := anyOf(ctx)
 	if err != nil {
 		return nil, err
@@ -132,4 +137,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// certificate is the <name>.crt / <name>.key pair in dir; ESPv2 reads <nginxName>.crt/.key
+// instead when the directory is under /etc/nginx/ssl (ESPv1's layout).
+func certificate(dir, name, nginxName string) *tlsv3.TlsCertificate {
+	if strings.Contains(dir, "/etc/nginx/ssl") {
+		name = nginxName
+	}
+	file := func(ext string) *corev3.DataSource {
+		return &corev3.DataSource{Specifier: &corev3.DataSource_Filename{Filename: path.Join(dir, name+ext)}}
+	}
+	return &tlsv3.TlsCertificate{CertificateChain: file(".crt"), PrivateKey: file(".key")}
 }

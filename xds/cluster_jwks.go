@@ -43,7 +43,7 @@ func jwksUpstream(uri string) (upstream, error) {
 	if u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" {
 		return upstream{}, fmt.Errorf("jwks_uri %q: want an http or https URL", uri)
 	}
-	up := upstream{host: u.Hostname(), tls: u.Scheme == "https"}
+	up := upstream{host: u.Hostname(), tls: u.Scheme == "https", jwks: true}
 	up.port = 80
 	if up.tls {
 		up.port = 443

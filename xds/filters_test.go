@@ -140,3 +140,28 @@ func TestAPIKeyCheck(t *testing.T) {
 		t.Errorf("filters without Service Control: %s", got)
 	}
 }
+
+func TestTLSFiles(t *testing.T) {
+	opts := DefaultOptions()
+	opts.ServerCertPath = "/etc/nginx/ssl"
+	opts.BackendClientCertPath = "/certs"
+	cfg := openAPIConfig()
+	res, err := Generate(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := JSON(res.Listeners[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "/etc/nginx/ssl/nginx.crt") || !strings.Contains(string(raw), `"h2","http/1.1"`) {
+		t.Errorf("listener TLS: %s", raw)
+	}
+	for _, c := range res.Clusters {
+		raw, _ := JSON(c)
+		hasClientCert := strings.Contains(string(raw), "/certs/client.crt")
+		if want := c.GetName() == "backend-cluster-pets.example.com:443"; hasClientCert != want {
+			t.Errorf("%s: client certificate %v, want %v", c.GetName(), hasClientCert, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
@@ -20,16 +21,36 @@ func listener(p *plan, rc *routev3.RouteConfiguration) (*listenerv3.Listener, er
 	if err != nil {
 		return nil, err
 	}
-	return &listenerv3.Listener{
-		Name:    ListenerName,
-		Address: socketAddress(p.opts.ListenerAddress, p.opts.ListenerPort),
-		FilterChains: []*listenerv3.FilterChain{{
-			Filters: []*listenerv3.Filter{{
-				Name:       "envoy.filters.network.http_connection_manager",
-				ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: a},
-			}},
+	chain := &listenerv3.FilterChain{
+		Filters: []*listenerv3.Filter{{
+			Name:       "envoy.filters.network.http_connection_manager",
+			ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: a},
 		}},
+	}
+	if dir := p.opts.ServerCertPath; dir != "" {
+		ts, err := downstreamTLS(dir)
+		if err != nil {
+			return nil, err
+		}
+		chain.TransportSocket = ts
+	}
+	return &listenerv3.Listener{
+		Name:         ListenerName,
+		Address:      socketAddress(p.opts.ListenerAddress, p.opts.ListenerPort),
+		FilterChains: []*listenerv3.FilterChain{chain},
 	}, nil
+}
+
+// downstreamTLS serves TLS with the certificate in dir, HTTP/2 and HTTP/1.1 through ALPN.
+func downstreamTLS(dir string) (*corev3.TransportSocket, error) {
+	a, err := anyOf(&tlsv3.DownstreamTlsContext{CommonTlsContext: &tlsv3.CommonTlsContext{
+		TlsCertificates: []*tlsv3.TlsCertificate{certificate(dir, "server", "nginx")},
+		AlpnProtocols:   []string{"h2", "http/1.1"},
+	}})
+	if err != nil {
+		return nil, err
+	}
+	return &corev3.TransportSocket{Name: "envoy.transport_sockets.tls", ConfigType: &corev3.TransportSocket_TypedConfig{TypedConfig: a}}, nil
 }
 
 // httpConnectionManager carries ESPv2's listener settings (proxy-behavior.md section 1).

@@ -33,6 +33,12 @@ type Options struct {
 	// BackendRootCertsPath is --ssl_backend_client_root_certs_file, the CA bundle for TLS
 	// backends and JWKS hosts.
 	BackendRootCertsPath string
+	// BackendClientCertPath is --ssl_backend_client_cert_path: a directory with client.crt and
+	// client.key presented to TLS backends (backend.crt/backend.key under /etc/nginx/ssl).
+	BackendClientCertPath string
+	// ServerCertPath is --ssl_server_cert_path: a directory with server.crt and server.key; the
+	// listener then serves TLS only (nginx.crt/nginx.key under /etc/nginx/ssl).
+	ServerCertPath string
 	// BackendRetryOns, BackendRetryNum and BackendRetryOnStatusCodes are --backend_retry_ons,
 	// --backend_retry_num and --backend_retry_on_status_codes.
 	BackendRetryOns           string

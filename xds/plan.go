@@ -33,6 +33,8 @@ type upstream struct {
 	tls  bool
 	// http2 is true for gRPC and `protocol: h2` backends.
 	http2 bool
+	// jwks marks a JWKS host, which never gets the backend client certificate.
+	jwks bool
 }
 
 func newPlan(cfg *translate.Config, opts Options) (*plan, error) {

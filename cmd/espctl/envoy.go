@@ -41,6 +41,8 @@ const (
 	corsMaxAgeFlagName          = "cors_max_age"
 	ignoreUnknownQueryFlagName  = "transcoding_ignore_unknown_query_parameters"
 	ignoreQueryFlagName         = "transcoding_ignore_query_parameters"
+	serverCertFlagName          = "ssl_server_cert_path"
+	backendClientCertFlagName   = "ssl_backend_client_cert_path"
 	printPrimitiveFlagName      = "transcoding_always_print_primitive_fields"
 	enumsAsIntsFlagName         = "transcoding_always_print_enums_as_ints"
 	streamNewlineFlagName       = "transcoding_stream_newline_delimited"
@@ -72,6 +74,8 @@ func (f *envoyFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.connectTimeout, clusterConnectTimeoutFlag, "20s", "backend connect timeout")
 	fs.StringVar(&f.gen.DNSLookupFamily, dnsLookupFamilyFlagName, d.DNSLookupFamily, "DNS family for backends: auto, v4only, v6only, v4preferred, all")
 	fs.StringVar(&f.gen.BackendRootCertsPath, backendRootCertsFlagName, d.BackendRootCertsPath, "CA bundle for TLS backends and JWKS hosts")
+	fs.StringVar(&f.gen.ServerCertPath, serverCertFlagName, "", "directory with server.crt and server.key: the listener serves TLS only")
+	fs.StringVar(&f.gen.BackendClientCertPath, backendClientCertFlagName, "", "directory with client.crt and client.key presented to TLS backends")
 	fs.StringVar(&f.gen.BackendRetryOns, backendRetryOnsFlagName, d.BackendRetryOns, "Envoy retry conditions toward backends")
 	fs.Uint32Var(&f.gen.BackendRetryNum, backendRetryNumFlagName, d.BackendRetryNum, "retries toward backends")
 	fs.StringVar(&f.retryStatusCodes, backendRetryStatusFlagName, "", "comma-separated HTTP status codes that are retried too")
