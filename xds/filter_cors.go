@@ -1,6 +1,7 @@
 package xds
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -33,11 +34,11 @@ func corsPolicy(p *plan) (*corsv3.CorsPolicy, error) {
 		}
 	case "cors_with_regex":
 		if c.AllowOriginRegex == "" {
-			return nil, errorf("cors_allow_origin_regex cannot be empty when cors_preset=cors_with_regex")
+			return nil, fmt.Errorf("cors_allow_origin_regex cannot be empty when cors_preset=cors_with_regex")
 		}
 		origin = regexMatcher(c.AllowOriginRegex)
 	default:
-		return nil, errorf(`cors_preset must be either "basic" or "cors_with_regex"`)
+		return nil, fmt.Errorf(`cors_preset must be either "basic" or "cors_with_regex"`)
 	}
 	pol := &corsv3.CorsPolicy{
 		AllowOriginStringMatch: []*matcherv3.StringMatcher{origin},

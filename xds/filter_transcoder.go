@@ -1,6 +1,7 @@
 package xds
 
 import (
+	"fmt"
 	"sort"
 
 	transcoderv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_json_transcoder/v3"
@@ -14,7 +15,7 @@ func transcoderFilter(p *plan) (proto.Message, error) {
 	}
 	bin, err := proto.MarshalOptions{Deterministic: true}.Marshal(p.cfg.Descriptors)
 	if err != nil {
-		return nil, errorf("encoding descriptors: %w", err)
+		return nil, fmt.Errorf("encoding descriptors: %w", err)
 	}
 	t := p.opts.Transcoding
 	return &transcoderv3.GrpcJsonTranscoder{

@@ -1,6 +1,7 @@
 package xds
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -104,4 +105,22 @@ func withServiceControl(c *translate.Config) *translate.Config {
 	c.ServiceControl = "https://servicecontrol.googleapis.com"
 	c.Methods[0].APIKey.AllowUnregisteredCalls = true
 	return c
+}
+
+// BenchmarkGenerate: a large API (2,000 methods, each with an HTTP binding and a gRPC path).
+func BenchmarkGenerate(b *testing.B) {
+	cfg := &translate.Config{Service: "big.example.com", LocalBackend: localBackend()}
+	for i := 0; i < 2000; i++ {
+		sel := fmt.Sprintf("big.Service.Method%d", i)
+		cfg.Methods = append(cfg.Methods, translate.Method{Selector: sel, Backend: local()})
+		cfg.Routes = append(cfg.Routes,
+			translate.Route{Method: "GET", Pattern: fmt.Sprintf("/v1/items%d/{id}", i), Selector: sel, Kind: "http"},
+			translate.Route{Method: "POST", Pattern: fmt.Sprintf("/big.Service/Method%d", i), Selector: sel, Kind: "grpc"})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Generate(cfg, DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
