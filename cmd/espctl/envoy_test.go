@@ -91,3 +91,19 @@ func TestEnvoyBadFlags(t *testing.T) {
 		t.Errorf("missing file: exit %d, want %d", r.code, exitBadInput)
 	}
 }
+
+// The help of envoy and the xds commands is pinned, so a flag change shows as a diff.
+func TestEnvoyAndXDSHelpGolden(t *testing.T) {
+	for file, args := range map[string][]string{
+		"testdata/envoy/help.txt":         {"envoy", "--help"},
+		"testdata/xds/help.txt":           {"xds", "--help"},
+		"testdata/xds/serve-help.txt":     {"xds", "serve", "--help"},
+		"testdata/xds/bootstrap-help.txt": {"xds", "bootstrap", "--help"},
+	} {
+		r := runCLI(t, "", args...)
+		if r.code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		golden.AssertString(t, file, r.stdout)
+	}
+}
