@@ -63,6 +63,9 @@ func Generate(cfg *translate.Config, opts Options) (*Resources, error) {
 	if err := res.Validate(); err != nil {
 		return nil, err
 	}
+	if err := res.checkReferences(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
