@@ -216,7 +216,7 @@ func (p *parser) entry(n *yaml.Node) *Entry {
 			}
 		case "allowed_ips":
 			for _, s := range p.strListNodes(v, "allowed_ips") {
-				pr, err := parsePrefix(s.Value)
+				pr, err := ParsePrefix(s.Value)
 				if err != nil {
 					p.errorf(s, "allowed_ips: %q: want an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32)", s.Value)
 					continue
@@ -312,8 +312,9 @@ func (p *parser) timestamp(n *yaml.Node, name string) time.Time {
 	return time.Time{}
 }
 
-// parsePrefix accepts a CIDR range or a single address (its own /32 or /128).
-func parsePrefix(s string) (netip.Prefix, error) {
+// ParsePrefix reads an allowed_ips entry: a CIDR range or a single address (its own /32 or
+// /128); IPv4-mapped IPv6 ranges are unmapped, as client addresses are before comparing.
+func ParsePrefix(s string) (netip.Prefix, error) {
 	if strings.Contains(s, "/") {
 		pr, err := netip.ParsePrefix(s)
 		if err != nil {

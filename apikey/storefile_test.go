@@ -154,7 +154,7 @@ func TestStoreEntriesEqualAfterParse(t *testing.T) {
 
 func mustPrefix(t *testing.T, s string) netip.Prefix {
 	t.Helper()
-	p, err := parsePrefix(s)
+	p, err := ParsePrefix(s)
 	if err != nil {
 		t.Fatal(err)
 	}
