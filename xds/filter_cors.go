@@ -3,7 +3,6 @@ package xds
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
@@ -61,13 +60,3 @@ func regexMatcher(re string) *matcherv3.StringMatcher {
 
 // corsPreflightMessage is ESPv2's 400 text for OPTIONS requests the CORS filter did not answer.
 const corsPreflightMessage = "The CORS preflight request is missing one (or more) of the following required headers [Origin, Access-Control-Request-Method] or has an unmatched Origin header."
-
-func trimmedList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
-}

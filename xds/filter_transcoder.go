@@ -2,7 +2,6 @@ package xds
 
 import (
 	"fmt"
-	"sort"
 
 	transcoderv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_json_transcoder/v3"
 	"google.golang.org/protobuf/proto"
@@ -85,7 +84,5 @@ func ignoredQueryParameters(p *plan) []string {
 			}
 		}
 	}
-	out := sortedKeys(set)
-	sort.Strings(out)
-	return out
+	return sortedKeys(set)
 }
