@@ -9,8 +9,8 @@ import (
 // attributes).
 const Redacted = "REDACTED"
 
-// RedactURL hides the parts of a URL that can carry credentials: the password of the user
-// info and every query value (`?key=...`, `?access_token=...`). Strings that are not absolute
+// RedactURL hides the parts of a URL that can carry credentials: the user info, every query
+// value (`?key=...`, `?access_token=...`) and the fragment. Strings that are not absolute
 // URLs are returned unchanged.
 func RedactURL(s string) string {
 	if !strings.Contains(s, "://") {
@@ -26,10 +26,13 @@ func RedactURL(s string) string {
 	}
 	changed := false
 	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), Redacted)
-			changed = true
-		}
+		// A user name alone is often a token (`https://TOKEN@host`): hide all of it.
+		u.User = url.User(Redacted)
+		changed = true
+	}
+	if u.Fragment != "" || u.RawFragment != "" {
+		u.Fragment, u.RawFragment = Redacted, ""
+		changed = true
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
