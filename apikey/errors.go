@@ -1,6 +1,9 @@
 package apikey
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Rejection is why a request was refused: the HTTP status and ESPv2's exact message
 // (headers-and-errors.md 2.3: `<CANONICAL_CODE>: <text>`). The proxy writes the body in its
@@ -23,3 +26,15 @@ var (
 	rejectIP        = &Rejection{http.StatusForbidden, "PERMISSION_DENIED: IP address blocked."}
 	rejectReferrer  = &Rejection{http.StatusForbidden, "PERMISSION_DENIED: Referer blocked."}
 )
+
+// ESPv1Reply is how ESPv1 answered the same failure (headers-and-errors.md 2.6), for
+// `--error_format=v1`: the HTTP status, the google.rpc code and the message, which is ESPv2's
+// without the `CODE_NAME: ` prefix (the reference lists the missing and invalid key texts;
+// the others follow the same rule). The DebugInfo detail is `service_control`.
+func (r *Rejection) ESPv1Reply() (status, rpcCode int, message string) {
+	code, text, _ := strings.Cut(r.Message, ": ")
+	return r.Status, rpcCodes[code], strings.TrimLeft(text, " ")
+}
+
+// rpcCodes are the google.rpc canonical codes of the code names used here.
+var rpcCodes = map[string]int{"INVALID_ARGUMENT": 3, "PERMISSION_DENIED": 7, "UNAUTHENTICATED": 16}

@@ -13,6 +13,7 @@ type HeaderOptions struct {
 
 // Consumer header names.
 const (
+	defaultPrefix        = "X-Endpoint-"
 	consumerTypeSuffix   = "API-Consumer-Type"
 	consumerNumberSuffix = "API-Consumer-Number"
 	projectIDSuffix      = "API-Project-ID"
@@ -21,19 +22,24 @@ const (
 )
 
 // SetBackendHeaders prepares the consumer headers of the request sent to the backend. It
-// first removes every client-sent copy of them, on every request (stricter than ESPv2, which
-// passes them through unless a Check answered), then, for a checked consumer, sets
+// first removes every client-sent copy of them (also the X-Endpoint- ones when the prefix is
+// customised), on every request (stricter than ESPv2, which passes them through unless a
+// Check answered), then, for a checked consumer, sets
 // `<prefix>API-Consumer-Type: PROJECT` and `<prefix>API-Consumer-Number: <project number>`
 // as ESPv2 does, and with ESPv1ProjectID `<prefix>API-Project-ID: <project id>`. A consumer
 // that was not checked (allow_unregistered_calls) gets no headers, as in ESPv2.
 func SetBackendHeaders(h http.Header, c *Consumer, o HeaderOptions) {
 	prefix := o.Prefix
 	if prefix == "" {
-		prefix = "X-Endpoint-"
+		prefix = defaultPrefix
 	}
-	h.Del(prefix + consumerTypeSuffix)
-	h.Del(prefix + consumerNumberSuffix)
-	h.Del(prefix + projectIDSuffix)
+	for _, p := range []string{prefix, defaultPrefix} {
+		// With a custom prefix the default-prefixed copies go too: a backend written for
+		// ESPv2's defaults must not trust a client's.
+		h.Del(p + consumerTypeSuffix)
+		h.Del(p + consumerNumberSuffix)
+		h.Del(p + projectIDSuffix)
+	}
 	if c == nil || !c.Checked {
 		return
 	}

@@ -261,3 +261,14 @@ func exhausted(service, consumer string, l limit) *Rejection {
 	}
 	return &Rejection{Status: http.StatusTooManyRequests, Message: msg + "."}
 }
+
+// ESPv1Reply is how ESPv1 answered the same situation (headers-and-errors.md 2.6), for
+// `--error_format=v1`: quota exhaustion was 403 PERMISSION_DENIED `Quota check failed.` and an
+// unreachable Service Control 503 UNAVAILABLE `Failed to connect to service control`. The
+// DebugInfo detail is `service_control`.
+func (r *Rejection) ESPv1Reply() (status, rpcCode int, message string) {
+	if r.Status == http.StatusServiceUnavailable {
+		return http.StatusServiceUnavailable, 14, "Failed to connect to service control"
+	}
+	return http.StatusForbidden, 7, "Quota check failed."
+}

@@ -180,3 +180,14 @@ func TestClockGoingBackDoesNotRefill(t *testing.T) {
 		t.Fatal("a clock step back gave a fresh allowance")
 	}
 }
+
+func TestESPv1Reply(t *testing.T) {
+	s, code, msg := exhausted("s", "c", limit{name: "l", metric: "m"}).ESPv1Reply()
+	if s != 403 || code != 7 || msg != "Quota check failed." {
+		t.Errorf("exhausted: %d %d %q", s, code, msg)
+	}
+	s, code, msg = rejectUnavailable.ESPv1Reply()
+	if s != 503 || code != 14 || msg != "Failed to connect to service control" {
+		t.Errorf("unavailable: %d %d %q", s, code, msg)
+	}
+}
