@@ -31,6 +31,7 @@ const (
 	nodeIDFlagName      = "node_id"
 	nodeClusterFlagName = "node_cluster"
 	serviceFlagName     = "service"
+	dirFlagName         = "dir"
 )
 
 func newXDSCommand(c *cli) *cobra.Command {
@@ -47,6 +48,7 @@ start from. docs/xds.md has a docker-compose example.`,
 
 type xdsServeFlags struct {
 	envoy  envoyFlags
+	dirs   []string
 	listen string
 	http   string
 	poll   time.Duration
@@ -56,12 +58,14 @@ type xdsServeFlags struct {
 func newXDSServeCommand(c *cli) *cobra.Command {
 	f := &xdsServeFlags{}
 	cmd := &cobra.Command{
-		Use:   "serve SOURCE...",
+		Use:   "serve [SOURCE...] [--dir DIR]",
 		Short: "Run an ADS server for one or more API configs",
 		Long: `serve watches config sources and serves each as an Envoy snapshot over ADS. A source is one
 service: an API config file (OpenAPI, api_config.yaml, or a service config JSON), or a
 directory holding one service's files (*.yaml, *.yml, *.json configs, at most one *.pb
-descriptor set, *.proto files with the directory as import path).
+descriptor set, *.proto files with the directory as import path). With --dir, every config
+file and every subdirectory of DIR is one source, and DIR is listed again on every poll, so a
+service added there is served without a restart.
 
 An Envoy picks its service with the node metadata key espctl_service, else by its node cluster
 name: the service name or the source's base name (bookstore for configs/bookstore.yaml).
@@ -78,14 +82,18 @@ gracefully. The ESPv2 flags of espctl envoy apply to every source.`,
 		Example: `  # Two services, Envoys pick theirs by node cluster name
   espctl xds serve configs/bookstore configs/echo.yaml --listen :18000 --http :18001
 
+  # Every service in a directory, new ones included
+  espctl xds serve --dir /etc/espctl/services
+
   # The bootstrap for an Envoy that wants the bookstore
   espctl xds bootstrap --server xds.internal:18000 --node_id envoy-1 --node_cluster bookstore`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runXDSServe(cmd.Context(), c, f, args)
 		},
 	}
 	fs := cmd.Flags()
+	fs.StringArrayVar(&f.dirs, dirFlagName, nil, "directory of services: each config file or subdirectory is one service (repeatable)")
 	fs.StringVar(&f.listen, listenFlagName, "0.0.0.0:18000", "address of the xDS (gRPC) server")
 	fs.StringVar(&f.http, httpFlagName, "127.0.0.1:18001", "address of /healthz, /status and /metrics; empty for none")
 	fs.DurationVar(&f.poll, pollFlagName, 2*time.Second, "how often sources are checked for changes")
@@ -99,13 +107,17 @@ func runXDSServe(ctx context.Context, c *cli, f *xdsServeFlags, sources []string
 	if err != nil {
 		return err
 	}
-	for _, src := range sources {
+	if len(sources) == 0 && len(f.dirs) == 0 {
+		return badInput(fmt.Errorf("give at least one SOURCE or --%s", dirFlagName))
+	}
+	for _, src := range append(append([]string{}, sources...), f.dirs...) {
 		if _, err := os.Stat(src); err != nil {
 			return badInput(err)
 		}
 	}
 	srv, err := server.New(server.Options{
 		Sources:       sources,
+		Dirs:          f.dirs,
 		Build:         func(src string) (*translate.Config, error) { return buildSource(src, topts) },
 		Generate:      gen,
 		PollInterval:  f.poll,

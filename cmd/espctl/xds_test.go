@@ -203,3 +203,12 @@ func TestXDSSourcesCorpus(t *testing.T) {
 		})
 	}
 }
+
+func TestXDSServeNeedsASource(t *testing.T) {
+	if r := runCLI(t, "", "xds", "serve"); r.code != exitBadInput || !strings.Contains(r.stderr, "--dir") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runCLI(t, "", "xds", "serve", "--dir", "/nonexistent/services"); r.code != exitBadInput {
+		t.Errorf("missing --dir: exit %d", r.code)
+	}
+}

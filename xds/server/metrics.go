@@ -135,7 +135,7 @@ func (s *Server) Status() Status {
 	}
 	s.metrics.mu.Unlock()
 	s.mu.Lock()
-	for _, src := range s.opts.Sources {
+	for _, src := range s.knownSources() {
 		ss := SourceStatus{Source: src}
 		if x := s.sources[src]; x != nil {
 			ss.Service, ss.Version, ss.Updated = x.service, x.version, x.updated
@@ -185,4 +185,22 @@ func (s *Server) Handler() http.Handler {
 		}
 	})
 	return mux
+}
+
+// knownSources are the configured sources, then every other source seen so far (from Dirs),
+// sorted; s.mu must be held.
+func (s *Server) knownSources() []string {
+	out := append([]string{}, s.opts.Sources...)
+	listed := map[string]bool{}
+	for _, src := range out {
+		listed[src] = true
+	}
+	var more []string
+	for src := range s.sources {
+		if !listed[src] {
+			more = append(more, src)
+		}
+	}
+	sort.Strings(more)
+	return append(out, more...)
 }

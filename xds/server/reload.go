@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -212,4 +213,46 @@ func fingerprint(src string) (string, error) {
 func baseName(src string) string {
 	b := filepath.Base(filepath.Clean(src))
 	return strings.TrimSuffix(b, filepath.Ext(b))
+}
+
+// configExtensions are the files a directory of services serves, one service each.
+var configExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// sourceList is Sources, then the entries of every Dirs directory (config files and
+// subdirectories, sorted), without duplicates.
+func (s *Server) sourceList() ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	add := func(src string) {
+		if !seen[src] {
+			seen[src] = true
+			out = append(out, src)
+		}
+	}
+	for _, src := range s.opts.Sources {
+		add(src)
+	}
+	var errs []error
+	for _, dir := range s.opts.Dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if e.IsDir() || e.Type().IsRegular() && configExtensions[strings.ToLower(filepath.Ext(e.Name()))] {
+				add(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	// Sources seen before stay listed (and keep serving) when they disappear.
+	s.mu.Lock()
+	for src := range s.sources {
+		add(src)
+	}
+	s.mu.Unlock()
+	return out, errors.Join(errs...)
 }

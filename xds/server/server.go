@@ -46,7 +46,11 @@ type BuildFunc func(source string) (*translate.Config, error)
 type Options struct {
 	// Sources are config files or directories, one service each.
 	Sources []string
-	Build   BuildFunc
+	// Dirs are directories of services: every config file and every subdirectory in them is
+	// one source. They are listed again on every poll, so a service added there is served
+	// without a restart.
+	Dirs  []string
+	Build BuildFunc
 	// Generate are the Envoy generation options; RouteSource is always RouteFromADS.
 	Generate xds.Options
 	// PollInterval is how often sources are checked for changes (default 2s).
@@ -75,7 +79,7 @@ type Server struct {
 
 // New builds a server; nothing is read or served before Run.
 func New(opts Options) (*Server, error) {
-	if len(opts.Sources) == 0 {
+	if len(opts.Sources) == 0 && len(opts.Dirs) == 0 {
 		return nil, errors.New("no config sources: give at least one file or directory")
 	}
 	if opts.Build == nil {
@@ -109,7 +113,11 @@ func New(opts Options) (*Server, error) {
 // returns the sources' errors joined, for a caller that wants to fail fast at start-up.
 func (s *Server) Reload(ctx context.Context) error {
 	var errs []error
-	for _, src := range s.opts.Sources {
+	sources, err := s.sourceList()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, src := range sources {
 		if err := s.reloadSource(ctx, src); err != nil {
 			errs = append(errs, err)
 		}

@@ -475,3 +475,39 @@ func (l *syncLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A directory of services: each file is one service, and a file added later is served on the
+// next poll.
+func TestDirectoryOfServices(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, filepath.Join(dir, "a.json"), testSource{Service: "a.example.com", Deadline: 1})
+	writeSource(t, filepath.Join(dir, "notes.txt"), "not a config")
+	srv, err := New(Options{Dirs: []string{dir}, Build: buildTestSource})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	writeSource(t, filepath.Join(dir, "b.json"), testSource{Service: "b.example.com", Deadline: 2})
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var services []string
+	for _, src := range srv.Status().Sources {
+		services = append(services, filepath.Base(src.Source)+"="+src.Service)
+	}
+	if got := strings.Join(services, ","); got != "a.json=a.example.com,b.json=b.example.com" {
+		t.Errorf("sources: %s", got)
+	}
+	for _, svc := range []string{"a.example.com", "b.example.com"} {
+		if _, err := srv.cache.GetSnapshot(svc); err != nil {
+			t.Errorf("%s: %v", svc, err)
+		}
+	}
+	// A node naming the file's base name finds its service.
+	if got := (nodeHash{srv}).ID(&corev3.Node{Cluster: "b"}); got != "b.example.com" {
+		t.Errorf("node cluster b -> %q", got)
+	}
+}
