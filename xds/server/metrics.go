@@ -39,7 +39,10 @@ type NACK struct {
 
 func newMetrics() *metrics { return &metrics{streams: map[int64]string{}} }
 
-func (m *metrics) callbacks(log *slog.Logger) serverv3.Callbacks {
+// callbacks count streams and NACKs. missing returns the service a node asks for when no
+// source serves it (else ""), so a misconfigured Envoy is logged once per stream instead of
+// waiting silently.
+func (m *metrics) callbacks(log *slog.Logger, missing func(*corev3.Node) string) serverv3.Callbacks {
 	open := func(_ context.Context, id int64, _ string) error {
 		m.mu.Lock()
 		m.streams[id] = ""
@@ -53,6 +56,7 @@ func (m *metrics) callbacks(log *slog.Logger) serverv3.Callbacks {
 	}
 	request := func(id int64, node *corev3.Node, typeURL, version string, detail string) {
 		m.mu.Lock()
+		first := m.streams[id] == "" && node.GetId() != ""
 		if node.GetId() != "" {
 			m.streams[id] = node.GetId()
 		}
@@ -61,6 +65,11 @@ func (m *metrics) callbacks(log *slog.Logger) serverv3.Callbacks {
 			m.lastNACK = &NACK{Node: nodeID, TypeURL: typeURL, Version: version, Detail: detail, At: time.Now().UTC()}
 		}
 		m.mu.Unlock()
+		if first {
+			if svc := missing(node); svc != "" {
+				log.Warn("node asks for a service no source serves; it waits until one does", "node", nodeID, "service", svc)
+			}
+		}
 		if detail != "" {
 			m.nacks.Add(1)
 			log.Warn("envoy rejected a response (NACK)", "node", nodeID, "type", typeURL, "version", version, "detail", detail)

@@ -26,3 +26,12 @@ func (h nodeHash) ID(node *corev3.Node) string {
 	}
 	return want
 }
+
+// missingService returns the service node asks for when no snapshot serves it, else "".
+func (s *Server) missingService(node *corev3.Node) string {
+	svc := nodeHash{s}.ID(node)
+	if _, err := s.cache.GetSnapshot(svc); err != nil {
+		return svc
+	}
+	return ""
+}

@@ -105,7 +105,7 @@ func New(opts Options) (*Server, error) {
 	s.cache = cachev3.NewSnapshotCache(true, nodeHash{s}, nil)
 	streams, endStreams := context.WithCancel(context.Background())
 	s.endStreams = endStreams
-	s.xds = serverv3.NewServer(streams, s.cache, s.metrics.callbacks(s.log))
+	s.xds = serverv3.NewServer(streams, s.cache, s.metrics.callbacks(s.log, s.missingService))
 	return s, nil
 }
 

@@ -511,3 +511,37 @@ func TestDirectoryOfServices(t *testing.T) {
 		t.Errorf("node cluster b -> %q", got)
 	}
 }
+
+// A node that asks for a service nobody serves is logged, and gets nothing.
+func TestUnknownServiceLogged(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "items.json")
+	writeSource(t, src, testSource{Service: "items.example.com", Deadline: 5})
+	var log syncLog
+	srv, err := New(Options{Sources: []string{src}, Build: buildTestSource, Log: &log, ShutdownGrace: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, gl, nil) }()
+	defer func() { cancel(); <-done }()
+
+	c := newADSClient(t, gl.Addr().String(), &corev3.Node{Id: "lost", Cluster: "nope"})
+	c.send(&discoveryv3.DiscoveryRequest{TypeUrl: resource.ClusterType})
+	waitFor(t, "the warning", func() bool { return strings.Contains(log.String(), "no source serves") })
+	select {
+	case r := <-c.recv:
+		if r != nil {
+			t.Errorf("a node of an unknown service got %s", r.GetTypeUrl())
+		}
+	default:
+	}
+}
