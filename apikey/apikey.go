@@ -84,13 +84,14 @@ func New(s *Store, opts Options) *Checker {
 
 // Open loads the store file at path; errors name file:line:col.
 func Open(path string, opts Options) (*Checker, error) {
+	// The stamp is taken first: a change made while loading is then seen by Watch.
+	stamp := fileStamp(path)
 	s, err := LoadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	c := New(s, opts)
-	c.path = path
-	c.stamp = fileStamp(path)
+	c.path, c.stamp = path, stamp
 	return c, nil
 }
 

@@ -2,6 +2,7 @@ package apikey
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -76,5 +77,32 @@ func touch(t *testing.T, path string, n int) {
 	tm := time.Date(2030, 1, 1, 0, 0, n, 0, time.UTC)
 	if err := os.Chtimes(path, tm, tm); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWatchPicksUpANewKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keys.yaml")
+	if err := AddKey(path, &Entry{ID: "first", Hash: HashKey("first-key"), ProjectID: "p", ProjectNumber: "1", APIs: []string{"*"}}); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := Open(path, Options{Logger: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ch.Watch(ctx, 5*time.Millisecond); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	if err := AddKey(path, &Entry{ID: "second", Hash: HashKey("second-key"), ProjectID: "p", ProjectNumber: "1", APIs: []string{"*"}}); err != nil {
+		t.Fatal(err)
+	}
+	touch(t, path, 3)
+	// Wait (bounded) for the watcher; this asserts that it happens, not how fast.
+	for i := 0; ch.Store().Find("second") == nil; i++ {
+		if i == 1000 {
+			t.Fatal("the watcher never loaded the new key")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
