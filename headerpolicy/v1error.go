@@ -73,9 +73,15 @@ func V1Code(httpStatus int) int {
 // code is V1Code(httpStatus); cause is one of the Cause constants. Strings are escaped as
 // protobuf's printer escapes them (see appendProtoJSONString).
 func V1ErrorBody(httpStatus int, message string, cause string) []byte {
+	return V1StatusBody(V1Code(httpStatus), message, cause)
+}
+
+// V1StatusBody is V1ErrorBody for a caller that holds the google.rpc code itself (as ESPv1
+// did: its HTTP status came from the code), e.g. from jwtauth's or apikey's ESPv1Reply.
+func V1StatusBody(rpcCode int, message string, cause string) []byte {
 	b := make([]byte, 0, 160+len(message)+len(cause))
 	b = append(b, "{\n \"code\": "...)
-	b = strconv.AppendInt(b, int64(V1Code(httpStatus)), 10)
+	b = strconv.AppendInt(b, int64(rpcCode), 10)
 	b = append(b, ",\n \"message\": "...)
 	b = appendProtoJSONString(b, message)
 	b = append(b, ",\n \"details\": [\n  {\n   \"@type\": \"type.googleapis.com/google.rpc.DebugInfo\",\n   \"stackEntries\": [],\n   \"detail\": "...)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/espctl/espctl/cors"
 	"github.com/espctl/espctl/golden"
 )
 
@@ -112,4 +113,27 @@ func FuzzV1ErrorBody(f *testing.F) {
 			t.Fatalf("cause %q came back as %q", cause, got.Details[0].Detail)
 		}
 	})
+}
+
+func TestV1RoutingReply(t *testing.T) {
+	cases := []struct {
+		status int
+		msg    string
+		want   string
+	}{
+		{404, "The current request is not defined by this API.", `404 "Method does not exist." service_control`},
+		{405, `The current request is matched to the defined url template "/v1/shelves" but its http method is not allowed`, `404 "Method does not exist." service_control`},
+		{400, cors.MsgInvalidPreflight, `403 "The service does not allow CORS traffic." service_control`},
+		{503, "no healthy upstream", `503 "no healthy upstream" internal`},
+		{404, "something else", `404 "something else" internal`},
+	}
+	for _, c := range cases {
+		s, m, cause := V1RoutingReply(c.status, c.msg)
+		if got := fmt.Sprintf("%d %q %s", s, m, cause); got != c.want {
+			t.Errorf("V1RoutingReply(%d, %q) = %s, want %s", c.status, c.msg, got, c.want)
+		}
+	}
+	if got := string(V1StatusBody(5, "Method does not exist.", CauseServiceControl)); got != referenceV1Example {
+		t.Errorf("V1StatusBody = %s", got)
+	}
 }
