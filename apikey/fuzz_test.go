@@ -1,6 +1,9 @@
 package apikey
 
 import (
+	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"testing"
 )
@@ -31,6 +34,36 @@ func FuzzParse(f *testing.F) {
 		again, _ := back.Marshal()
 		if string(again) != string(out) {
 			t.Fatalf("round trip differs:\n%s\n---\n%s", out, again)
+		}
+	})
+}
+
+// FuzzCheck: any query, header and Referer give a consumer or a rejection, never a panic, and
+// a checked consumer always comes from a key the store holds.
+func FuzzCheck(f *testing.F) {
+	f.Add("key="+keyGood, "", "", false)
+	f.Add("api_key=%zz&key="+keyReferrer, "", "https://www.example.com/", false)
+	f.Add("", keyIPLimited, "", true)
+	f.Add("k=%00&key=;", "\x00", "*", true)
+	ch := testChecker(f)
+	f.Fuzz(func(t *testing.T, rawQuery, header, referer string, unregistered bool) {
+		r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: "/v1/shelves", RawQuery: rawQuery}, Header: http.Header{}}
+		r.Header["X-Api-Key"] = []string{header}
+		r.Header["Referer"] = []string{referer}
+		m := keyRequired()
+		m.APIKey.AllowUnregisteredCalls = unregistered
+		c, rej := ch.Check(r, m, "", netip.MustParseAddr("10.0.0.1"))
+		if c != nil && rej != nil {
+			t.Fatal("both a consumer and a rejection")
+		}
+		if c != nil {
+			key, _ := ExtractKey(r, m.APIKey)
+			if ch.Store().lookup(key) == nil {
+				t.Fatalf("consumer %+v for a key not in the store", c)
+			}
+		}
+		if rej == nil && c == nil && !unregistered {
+			t.Fatal("a key-required method let an unidentified caller through")
 		}
 	})
 }
