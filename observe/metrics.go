@@ -160,6 +160,9 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	// Zero-valued series so dashboards and alerts see the reload counters before the first event.
 	m.reloads.WithLabelValues("success")
 	m.reloads.WithLabelValues("failure")
+	for _, kind := range []string{BackendConnect, BackendTimeout, BackendTLS, BackendReset, BackendOther} {
+		m.backendErrors.WithLabelValues(kind)
+	}
 	return m, nil
 }
 
