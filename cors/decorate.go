@@ -13,9 +13,10 @@ import (
 // or with one the policy refuses, h is left alone and the request is served normally.
 //
 // This holds for every response, not only the backend's: ESPv2's own replies (401 from JWT,
-// 404, the CORS 400, 503...) carry the headers too, because the CORS filter runs before the
-// filters and routes that produce them. Call it on the response headers just before they are
-// written; Wrap does that for you.
+// 503...) carry the headers too, because the CORS filter runs before the filters that produce
+// them; so do, as far as the reference tells, its direct 404, 405 and CORS 400 replies, since
+// ESPv2 puts the policy on the virtual host rather than on forwarding routes [inferred].
+// Call it on the response headers just before they are written; Wrap does that for you.
 func (p *Policy) Decorate(h http.Header, r *http.Request) {
 	if p == nil {
 		return
