@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -18,21 +16,10 @@ import (
 	"github.com/espctl/espctl/translate"
 )
 
-// runKeysCLI is runCLI with the keys command in the tree, whether or not root.go adds it yet.
+// runKeysCLI runs espctl with the keys command.
 func runKeysCLI(t *testing.T, args ...string) cliResult {
 	t.Helper()
-	var out, errb bytes.Buffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
-	root := newRootCommand(c)
-	if cmd, _, err := root.Find([]string{"keys"}); err != nil || cmd == root {
-		root.AddCommand(newKeysCommand(c))
-	}
-	root.SetArgs(args)
-	root.SetIn(c.stdin)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	code := reportError(&errb, root.ExecuteContext(context.Background()))
-	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+	return runCLI(t, "", args...)
 }
 
 var bookstoreMethod = &translate.Method{Selector: "endpoints.examples.bookstore.Bookstore.ListShelves",

@@ -89,7 +89,7 @@ func TestMigrateManifestJSONAndStdin(t *testing.T) {
 			Path     string `json:"path"`
 			Changed  bool   `json:"changed"`
 			Findings []struct {
-				Line int    `json:"line"`
+				Line int `json:"line"`
 				Flag *struct {
 					Action string `json:"action"`
 				} `json:"flag"`

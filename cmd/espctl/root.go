@@ -82,6 +82,7 @@ Exit codes (a promise to scripts, see docs/exit-codes.md):
 		newRunCommand(c),
 		newEnvoyCommand(c),
 		newXDSCommand(c),
+		newKeysCommand(c),
 		newVersionCommand(c),
 	)
 	return root
