@@ -1,6 +1,10 @@
 package grpcconfig
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/espctl/espctl/internal/didyoumean"
+)
 
 // suggest returns the candidate closest to s (ignoring case and `_`), when it is close
 // enough to be a likely typo, or "".
@@ -9,7 +13,7 @@ func suggest(s string, candidates []string) string {
 	ns := norm(s)
 	best, bestDist := "", 1<<30
 	for _, c := range candidates {
-		if dist := levenshtein(ns, norm(c)); dist < bestDist {
+		if dist := didyoumean.Distance(ns, norm(c)); dist < bestDist {
 			best, bestDist = c, dist
 		}
 	}
@@ -18,32 +22,6 @@ func suggest(s string, candidates []string) string {
 		return best
 	}
 	return ""
-}
-
-func levenshtein(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		if a == b {
-			return 0
-		}
-		return 1 << 20
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // protoErr renders an error from the protobuf runtime for a diagnostic. The runtime randomly

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/espctl/espctl/internal/didyoumean"
 )
 
 // Where each x-google-* extension is read. A known extension elsewhere is ignored by Service
@@ -151,33 +153,10 @@ func closest(got string, known []string) string {
 		if len(got) >= 4 && strings.HasPrefix(norm(k), norm(got)) {
 			return k // a truncated name (`APPEND_PATH`)
 		}
-		d := editDistance(norm(got), norm(k))
+		d := didyoumean.Distance(norm(got), norm(k))
 		if d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 256 || len(b) > 256 {
-		return 1 << 30
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
