@@ -13,13 +13,15 @@ type BodyCounter struct {
 	n    atomic.Int64
 }
 
-// CountBody wraps r.Body (when there is one) and returns the counter; call N after the
-// response. It is safe to call N while the body is still read by another goroutine.
+// CountBody wraps r.Body and returns the counter; call N after the response. It is safe to call
+// N while the body is still read by another goroutine. A request without a body gets a nil
+// counter, whose N is 0 (no allocation for the common GET).
 func CountBody(r *http.Request) *BodyCounter {
-	c := &BodyCounter{body: r.Body}
-	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = c
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
 	}
+	c := &BodyCounter{body: r.Body}
+	r.Body = c
 	return c
 }
 
@@ -33,4 +35,9 @@ func (c *BodyCounter) Read(p []byte) (int, error) {
 func (c *BodyCounter) Close() error { return c.body.Close() }
 
 // N is the number of bytes read so far.
-func (c *BodyCounter) N() int64 { return c.n.Load() }
+func (c *BodyCounter) N() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.n.Load()
+}

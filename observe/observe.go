@@ -3,7 +3,9 @@
 // them (with an HTML page of the running config) is the subpackage observe/admin.
 //
 // Everything here is built to be wired into the proxy with a few calls and to cost nothing
-// when it is off:
+// when it is off. The short way is Observer: Begin at the start of a request, Route after
+// routing, BackendStart/BackendDone around the backend call, Finish at the end, LogAttrs for
+// the access log. The parts it combines can also be called one by one:
 //
 //   - Metrics: NewMetrics once; Request once per finished request; AuthFailure,
 //     APIKeyRejected, QuotaDenied, BackendError where the proxy decides them; ConfigReload
