@@ -249,3 +249,19 @@ func TestHealthzMetricsAndPprof(t *testing.T) {
 		t.Errorf("pprof off: /debug/pprof/ = %d", resp.StatusCode)
 	}
 }
+
+func TestBackendAddressFromParts(t *testing.T) {
+	for _, tc := range []struct {
+		b    translate.Backend
+		want string
+	}{
+		{translate.Backend{Scheme: "grpc", Host: "127.0.0.1", Port: 8081}, "grpc://127.0.0.1:8081"},
+		{translate.Backend{Scheme: "https", Host: "::1", Port: 443, Path: "/api"}, "https://[::1]:443/api"},
+		{translate.Backend{Address: "https://u:p@x.example.com?key=k"}, "https://REDACTED@x.example.com?key=REDACTED"},
+		{translate.Backend{}, ""},
+	} {
+		if got := backendAddress(tc.b); got != tc.want {
+			t.Errorf("backendAddress(%+v) = %q, want %q", tc.b, got, tc.want)
+		}
+	}
+}

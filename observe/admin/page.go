@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"sort"
 	"strconv"
@@ -80,7 +81,7 @@ func (s *server) pageData(r *http.Request) pageData {
 		for _, a := range cfg.APIs {
 			d.APIs = append(d.APIs, a.Name)
 		}
-		d.LocalBackend = observe.RedactURL(cfg.LocalBackend.Address)
+		d.LocalBackend = backendAddress(cfg.LocalBackend)
 		d.Healthz, d.GRPCBackend, d.Routes = cfg.Healthz, cfg.GRPCBackend, len(cfg.Routes)
 		for i := range cfg.Methods {
 			m := &cfg.Methods[i]
@@ -155,17 +156,36 @@ func bindings(m *translate.Method) []string {
 }
 
 func backendText(m *translate.Method, cfg *translate.Config) string {
-	text := observe.RedactURL(m.Backend.Address)
+	text := backendAddress(m.Backend)
 	if m.Backend.Local || m.Backend.Address == "" {
-		text = "local " + observe.RedactURL(cfg.LocalBackend.Address)
+		text = "local " + backendAddress(cfg.LocalBackend)
 	}
 	if m.Backend.DeadlineSeconds > 0 {
 		text += fmt.Sprintf(" (deadline %gs)", m.Backend.DeadlineSeconds)
 	}
 	if m.HTTPBackend != nil {
-		text += "; plain HTTP: " + observe.RedactURL(m.HTTPBackend.Address)
+		text += "; plain HTTP: " + backendAddress(*m.HTTPBackend)
 	}
 	return text
+}
+
+// backendAddress is the backend as configured, or rebuilt from its parts when the config
+// keeps only those (the local backend built from --backend does).
+func backendAddress(b translate.Backend) string {
+	if b.Address != "" {
+		return observe.RedactURL(b.Address)
+	}
+	if b.Host == "" {
+		return ""
+	}
+	addr := b.Host
+	if b.Port != 0 {
+		addr = net.JoinHostPort(b.Host, strconv.Itoa(b.Port))
+	}
+	if b.Scheme != "" {
+		addr = b.Scheme + "://" + addr
+	}
+	return addr + b.Path
 }
 
 // checks summarizes what the proxy enforces before the backend sees the request.
