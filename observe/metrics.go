@@ -203,12 +203,16 @@ func (m *Metrics) seriesFor(selector string) *methodSeries {
 		s.codes.Store(&codes)
 	}
 	// Copy on write: readers never lock, and selectors are few and mostly known at start.
+	// Past the label limit only OtherLabel itself is added, so the map stays bounded too
+	// (those selectors take the locked path every time; a bug path, kept cheap in memory).
 	next := make(map[string]*methodSeries, len(cur)+1)
 	for k, v := range cur {
 		next[k] = v
 	}
-	next[selector] = s
 	next[label] = s
+	if label != OtherLabel {
+		next[selector] = s
+	}
 	m.series.Store(&next)
 	return s
 }

@@ -196,6 +196,9 @@ func TestLabelsStayBoundedAndValid(t *testing.T) {
 	if n := testutil.CollectAndCount(m.requestDuration); n > maxLabelValues+1 {
 		t.Errorf("%d method series, want at most %d", n, maxLabelValues+1)
 	}
+	if n := len(*m.series.Load()); n > maxLabelValues+2 {
+		t.Errorf("%d entries in the series map, want it bounded", n)
+	}
 	if got := histogramCount(t, m, "espctl_request_duration_seconds", OtherLabel); got == 0 {
 		t.Errorf("no requests under %q past the limit", OtherLabel)
 	}
