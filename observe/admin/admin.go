@@ -9,9 +9,9 @@
 //	/config        the running translate.Config as JSON, secrets redacted
 //	/debug/pprof/  Go profiles, only with Options.Pprof
 //
-// The handler binds nothing itself: listening on loopback (the default the CLI should give
-// --admin_address) is the caller's choice, because the page shows the whole API surface and
-// pprof can slow the process.
+// New returns the handler; Serve puts it on a port, on loopback unless told otherwise
+// (--admin_address), because the page shows the whole API surface and pprof can slow the
+// process.
 package admin
 
 import (
