@@ -113,3 +113,36 @@ func (x *Exchange) Finish(status int, header http.Header, bytes int64) {
 
 // LogAttrs are the trace ids for the access-log line (nil with tracing off).
 func (x *Exchange) LogAttrs() []slog.Attr { return TraceAttrs(x.Context()) }
+
+// metrics is the Metrics of the exchange's Observer, nil when there is none (and so a no-op).
+func (x *Exchange) metrics() *Metrics {
+	if x.o == nil {
+		return nil
+	}
+	return x.o.Metrics
+}
+
+// AuthFailure counts the request as rejected by JWT authentication (see Metrics.AuthFailure).
+func (x *Exchange) AuthFailure(reason string) { x.metrics().AuthFailure(reason) }
+
+// APIKeyRejected counts the request as rejected by the API key check.
+func (x *Exchange) APIKeyRejected(reason string) { x.metrics().APIKeyRejected(reason) }
+
+// QuotaDenied counts the request as denied by quota.
+func (x *Exchange) QuotaDenied(reason string) { x.metrics().QuotaDenied(reason) }
+
+// ConfigReload records a config load (see Metrics.ConfigReload); nil-safe.
+func (o *Observer) ConfigReload(e ReloadEvent) {
+	if o == nil {
+		return
+	}
+	o.Metrics.ConfigReload(e)
+}
+
+// Shutdown flushes and stops the tracer (see Tracing.Shutdown); nil-safe.
+func (o *Observer) Shutdown(ctx context.Context) error {
+	if o == nil {
+		return nil
+	}
+	return o.Tracing.Shutdown(ctx)
+}

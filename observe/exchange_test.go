@@ -78,6 +78,16 @@ func TestExchangeSequence(t *testing.T) {
 	if got := testutil.ToFloat64(m.backendErrors.WithLabelValues(BackendConnect)); got != 1 {
 		t.Errorf("connect errors: %v", got)
 	}
+	x := Exchange{o: obs}
+	x.AuthFailure("expired")
+	x.QuotaDenied("exhausted")
+	obs.ConfigReload(ReloadEvent{Trigger: "start", ConfigID: "c1"})
+	if testutil.ToFloat64(m.authFailures.WithLabelValues("expired")) != 1 || testutil.ToFloat64(m.quotaDenials.WithLabelValues("exhausted")) != 1 {
+		t.Error("Exchange counters did not reach the metrics")
+	}
+	if got := m.Reloads(); len(got) != 1 || got[0].ConfigID != "c1" {
+		t.Errorf("reloads %+v", got)
+	}
 	if got := histogramCount(t, m, "espctl_request_size_bytes", listShelves); got != 2 {
 		t.Errorf("request sizes observed: %d", got)
 	}
@@ -102,6 +112,13 @@ func TestNilObserver(t *testing.T) {
 	x.Route(listShelves)
 	x.BackendStart(http.Header{}, "b")
 	x.BackendDone(0, errors.New("down"), false)
+	x.AuthFailure("expired")
+	x.APIKeyRejected("missing")
+	x.QuotaDenied("exhausted")
+	obs.ConfigReload(ReloadEvent{Trigger: "start"})
+	if err := obs.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
 	x.Finish(503, http.Header{}, 0)
 	if r2 != r || r.Body != body || x.LogAttrs() != nil {
 		t.Error("a nil Observer changed the request or produced log attributes")
@@ -111,6 +128,8 @@ func TestNilObserver(t *testing.T) {
 	y.Route(listShelves)
 	y.BackendStart(http.Header{}, "b")
 	y.BackendDone(200, nil, false)
+	y.AuthFailure("expired")
+	empty.ConfigReload(ReloadEvent{Trigger: "start"})
 	y.Finish(200, http.Header{}, 0)
 	if r3 != r {
 		t.Error("an empty Observer replaced the request")
