@@ -95,10 +95,13 @@ func (x *Exchange) BackendDone(status int, err error, deadlineHit bool) {
 
 // Finish records the request: the metrics, and the end of the request span. header is the
 // response header map after the handler wrote it (the gRPC status is read from it), bytes the
-// response body size.
+// response body size. A status of 0 (nothing written) is net/http's implicit 200.
 func (x *Exchange) Finish(status int, header http.Header, bytes int64) {
 	if x.o == nil {
 		return
+	}
+	if status == 0 {
+		status = http.StatusOK
 	}
 	grpcCode := GRPCStatus(header)
 	if x.o.Metrics != nil {
