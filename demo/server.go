@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/apipb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 // Backend is the running demo service.
@@ -256,9 +257,10 @@ func encode(md protoreflect.MessageDescriptor, v any) (proto.Message, error) {
 // the proxy.
 func serviceConfig(sd protoreflect.ServiceDescriptor) (*serviceconfig.Service, error) {
 	svc := &serviceconfig.Service{
-		Name:  ServiceConfigName,
-		Title: "espctl demo library",
-		Http:  &annotations.Http{},
+		Name:          ServiceConfigName,
+		Title:         "espctl demo library",
+		ConfigVersion: wrapperspb.UInt32(3),
+		Http:          &annotations.Http{},
 	}
 	svc.Apis = append(svc.Apis, apiOf(sd))
 	methods := sd.Methods()

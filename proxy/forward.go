@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // hopByHop are the headers a proxy never forwards (RFC 9110 7.6.1), plus `te` which is only
@@ -122,6 +123,10 @@ func removeHopByHop(h http.Header) {
 	}
 }
 
+// copyBuffers recycles body-copy buffers: a fresh 32 KiB buffer per request is mostly
+// zeroing work and garbage.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}
+
 // copyResponse writes the upstream response to the client: status, headers, the body flushed
 // as it arrives (streams and gRPC must not wait for a full buffer), then the trailers.
 func copyResponse(w http.ResponseWriter, resp *http.Response, grpc bool) {
@@ -137,7 +142,9 @@ func copyResponse(w http.ResponseWriter, resp *http.Response, grpc bool) {
 	}
 	w.WriteHeader(resp.StatusCode)
 	flush := grpc || resp.ContentLength < 0
-	buf := make([]byte, 32*1024)
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
 	rc := http.NewResponseController(w)
 	for {
 		n, err := resp.Body.Read(buf)

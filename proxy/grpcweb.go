@@ -59,7 +59,9 @@ func (ex *exchange) forwardGRPCWeb(ms *methodState, path, query string) {
 	ex.w.WriteHeader(resp.StatusCode)
 	gw := transcode.NewGRPCWebWriter(ex.w, text)
 	rc := http.NewResponseController(ex.w)
-	buf := make([]byte, 32*1024)
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
 	for {
 		n, err := resp.Body.Read(buf)
 		if n > 0 {
