@@ -31,6 +31,15 @@ var forbidden = map[string][]string{
 	"proxy":     {"grpcconfig", "openapi", "load", "xds", "manifest"},
 	"xds":       {"grpcconfig", "openapi", "load", "proxy", "transcode", "manifest"},
 	"manifest":  {"grpcconfig", "openapi", "load", "translate", "transcode", "proxy", "xds"},
+	// API management and observability: consumers of translate.Config the proxy calls.
+	"jwtauth":      {"grpcconfig", "openapi", "load", "proxy", "xds", "manifest", "transcode"},
+	"apikey":       {"grpcconfig", "openapi", "load", "proxy", "xds", "manifest", "transcode"},
+	"quota":        {"grpcconfig", "openapi", "load", "proxy", "xds", "manifest", "transcode"},
+	"observe":      {"grpcconfig", "openapi", "load", "transcode", "proxy", "xds", "manifest"},
+	"cors":         {"flags", "grpcconfig", "openapi", "load", "translate", "transcode", "proxy", "xds", "manifest"},
+	"headerpolicy": {"flags", "grpcconfig", "openapi", "load", "translate", "transcode", "proxy", "xds", "manifest"},
+	"demo":         {"proxy", "xds", "manifest"},
+	"internal":     {"flags", "grpcconfig", "openapi", "load", "translate", "transcode", "proxy", "xds", "manifest"},
 }
 
 func TestImportsFlowOneWay(t *testing.T) {
