@@ -67,5 +67,6 @@ func (h *Handler) logRequest(r *http.Request, w *logWriter, ex *exchange, latenc
 	if ex.errMsg != "" {
 		attrs = append(attrs, slog.String("error", ex.errMsg))
 	}
+	attrs = append(attrs, ex.obs.LogAttrs()...)
 	log.LogAttrs(context.Background(), level, "request", attrs...)
 }

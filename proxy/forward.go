@@ -91,23 +91,44 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 		out.Header["User-Agent"] = nil
 	}
 
-	resp, err := ex.h.pool.get(t).RoundTrip(out)
-	if err != nil {
-		if r.Context().Err() != nil {
-			// The client went away; nobody is left to answer.
-			return
-		}
-		status, msg := upstreamError(err, deadlineSet && errors.Is(ctx.Err(), context.DeadlineExceeded))
-		ex.reply(status, msg)
+	resp := ex.send(ctx, t, out, deadlineSet)
+	if resp == nil {
 		return
 	}
-	defer resp.Body.Close()
+	defer ex.received(resp)
 	copyResponse(ex.w, resp, grpc || t.grpc)
 	if ctx.Err() != nil && r.Context().Err() == nil {
 		// The deadline passed while the body was streaming; the client must not take a
 		// truncated body for a complete one.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// send makes the backend call. When it fails it answers the client (504 past the deadline,
+// 503 when the backend cannot be reached; nothing when the client left) and returns nil.
+// A response must be handed to received once its body has been copied.
+func (ex *exchange) send(ctx context.Context, t *target, out *http.Request, deadlineSet bool) *http.Response {
+	ex.obs.BackendStart(out.Header, ex.backend)
+	resp, err := ex.h.pool.get(t).RoundTrip(out)
+	if err == nil {
+		return resp
+	}
+	deadlineHit := deadlineSet && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	ex.obs.BackendDone(0, err, deadlineHit)
+	if ex.r.Context().Err() != nil {
+		// The client went away; nobody is left to answer.
+		return nil
+	}
+	status, msg := upstreamError(err, deadlineHit)
+	ex.reply(status, msg)
+	return nil
+}
+
+// received closes a backend response whose body was copied and ends the backend call's
+// measurement.
+func (ex *exchange) received(resp *http.Response) {
+	resp.Body.Close()
+	ex.obs.BackendDone(resp.StatusCode, nil, false)
 }
 
 func removeHopByHop(h http.Header) {

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,16 +36,11 @@ func (ex *exchange) forwardGRPCWeb(ms *methodState, path, query string) {
 	if !t.local {
 		out.Host = t.hostname
 	}
-	resp, err := ex.h.pool.get(t).RoundTrip(out)
-	if err != nil {
-		if r.Context().Err() != nil {
-			return
-		}
-		status, msg := upstreamError(err, deadlineSet && errors.Is(ctx.Err(), context.DeadlineExceeded))
-		ex.reply(status, msg)
+	resp := ex.send(ctx, t, out, deadlineSet)
+	if resp == nil {
 		return
 	}
-	defer resp.Body.Close()
+	defer ex.received(resp)
 	removeHopByHop(resp.Header)
 	dst := ex.w.Header()
 	for k, v := range resp.Header {

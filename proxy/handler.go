@@ -1,15 +1,18 @@
 package proxy
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/espctl/espctl/headerpolicy"
+	"github.com/espctl/espctl/jwtauth"
+	"github.com/espctl/espctl/observe"
+	"github.com/espctl/espctl/quota"
 	"github.com/espctl/espctl/transcode"
 	"github.com/espctl/espctl/translate"
 )
@@ -20,6 +23,8 @@ type Handler struct {
 	opts  Options
 	pool  *transportPool
 	state atomic.Pointer[state]
+	// limiter keeps its counters across reloads (quota.Limiter.Reload); nil without quotas.
+	limiter *quota.Limiter
 }
 
 // state is everything built from one Config.
@@ -32,6 +37,8 @@ type state struct {
 	// paths with '#' or longer than 8192 bytes.
 	checkPathForRewrite bool
 	transcoder          transcoder
+	// jwt authenticates requests for this config's providers and rules.
+	jwt *jwtauth.Authenticator
 }
 
 // methodState is one Config.Methods entry with its resolved backend.
@@ -44,7 +51,15 @@ type methodState struct {
 // New builds a Handler for cfg. It fails when a route template or a backend cannot be used.
 func New(cfg *translate.Config, opts Options) (*Handler, error) {
 	h := &Handler{opts: opts, pool: newTransportPool(opts.BackendTLS)}
+	if opts.Quota != nil && opts.APIKeys != nil {
+		lim, err := quota.New(cfg, *opts.Quota)
+		if err != nil {
+			return nil, fmt.Errorf("quota: %w", err)
+		}
+		h.limiter = lim
+	}
 	if err := h.Reload(cfg); err != nil {
+		h.Close()
 		return nil, err
 	}
 	return h, nil
@@ -56,15 +71,32 @@ func (h *Handler) Reload(cfg *translate.Config) error {
 	if err != nil {
 		return err
 	}
-	h.state.Store(st)
+	if h.limiter != nil {
+		if err := h.limiter.Reload(cfg); err != nil {
+			st.jwt.Close()
+			return fmt.Errorf("quota: %w", err)
+		}
+	}
+	if old := h.state.Swap(st); old != nil {
+		// Requests still running on the old state keep the keys it holds; it fetches no more.
+		old.jwt.Close()
+	}
 	return nil
 }
 
 // Config returns the config being served.
 func (h *Handler) Config() *translate.Config { return h.state.Load().cfg }
 
-// Close releases idle backend connections.
-func (h *Handler) Close() { h.pool.closeIdle() }
+// Close releases idle backend connections and stops key refreshes and quota connections.
+func (h *Handler) Close() {
+	h.pool.closeIdle()
+	if st := h.state.Load(); st != nil {
+		st.jwt.Close()
+	}
+	if h.limiter != nil {
+		_ = h.limiter.Close()
+	}
+}
 
 func buildState(cfg *translate.Config, opts Options) (*state, error) {
 	if cfg == nil {
@@ -103,30 +135,26 @@ func buildState(cfg *translate.Config, opts Options) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transcoding: %w", err)
 	}
+	if st.jwt, err = jwtauth.New(cfg, opts.JWT); err != nil {
+		return nil, fmt.Errorf("jwt authentication: %w", err)
+	}
 	return st, nil
-}
-
-// Envoy's control headers, removed from requests it does not consider internal (all of them,
-// with ESPv2's defaults).
-var envoyControlHeaders = []string{
-	"X-Envoy-Internal", "X-Envoy-Retry-On", "X-Envoy-Retry-Grpc-On", "X-Envoy-Max-Retries",
-	"X-Envoy-Retriable-Status-Codes", "X-Envoy-Retriable-Header-Names", "X-Envoy-Upstream-Alt-Stat-Name",
-	"X-Envoy-Upstream-Rq-Timeout-Ms", "X-Envoy-Upstream-Rq-Per-Try-Timeout-Ms",
-	"X-Envoy-Upstream-Rq-Timeout-Alt-Response", "X-Envoy-Expected-Rq-Timeout-Ms", "X-Envoy-Force-Trace",
-	"X-Envoy-Ip-Tags", "X-Envoy-Original-Url", "X-Envoy-Hedge-On-Per-Try-Timeout",
 }
 
 // ServeHTTP runs one request through ESPv2's steps (see the package doc).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	st := h.state.Load()
-	if r.Header.Get("X-Request-Id") == "" {
-		r.Header.Set("X-Request-Id", newRequestID())
-	}
+	r, obs := h.opts.Observer.Begin(r)
 	lw := &logWriter{ResponseWriter: w}
-	ex := &exchange{r: r, w: lw, st: st, h: h}
+	ex := &exchange{r: r, w: lw, st: st, h: h, obs: obs}
+	// Deferred: a deadline passing mid-body aborts the handler with a panic (ErrAbortHandler),
+	// and that request must still be counted and logged.
+	defer func() {
+		ex.obs.Finish(lw.status, lw.Header(), lw.bytes)
+		h.logRequest(r, lw, ex, time.Since(start))
+	}()
 	ex.serve()
-	h.logRequest(r, lw, ex, time.Since(start))
 }
 
 // exchange is one request on its way through the handler.
@@ -139,6 +167,10 @@ type exchange struct {
 	backend string
 	// errMsg is the text of a local error reply, for the access log.
 	errMsg string
+	// clientIP is the client address as Envoy works it out (headerpolicy.Forwarding).
+	clientIP netip.Addr
+	// obs records the request's metrics and trace.
+	obs observe.Exchange
 }
 
 func (ex *exchange) reply(status int, msg string) {
@@ -146,25 +178,36 @@ func (ex *exchange) reply(status int, msg string) {
 	if ex.backend == "" {
 		ex.backend = "local"
 	}
+	if ex.h.opts.ErrorFormatV1 && !isGRPCRequest(ex.r) {
+		s, m, cause := headerpolicy.V1RoutingReply(status, msg)
+		headerpolicy.WriteV1Error(ex.w, ex.r, s, m, cause)
+		return
+	}
 	writeLocalReply(ex.w, ex.r, status, msg)
 }
 
 func (ex *exchange) serve() {
-	r, st := ex.r, ex.st
-	if !ex.h.opts.UnderscoresInHeaders {
-		for k := range r.Header {
-			if strings.Contains(k, "_") {
-				ex.reply(http.StatusBadRequest, "Bad Request")
-				return
-			}
-		}
+	r, st, opts := ex.r, ex.st, &ex.h.opts
+	ex.clientIP = opts.Forwarding.Apply(r)
+	if err := headerpolicy.CheckUnderscores(r.Header, opts.UnderscoresInHeaders); err != nil {
+		ex.reply(http.StatusBadRequest, headerpolicy.MsgUnderscores)
+		return
 	}
 	if o := r.Header.Get("X-Http-Method-Override"); o != "" {
 		r.Method = o
 		r.Header.Del("X-Http-Method-Override")
 	}
+	headerpolicy.SetHSTS(ex.w.Header(), opts.HSTS)
+	if opts.CORS != nil {
+		ex.w.ResponseWriter = opts.CORS.Wrap(ex.w.ResponseWriter, r)
+		if opts.CORS.Preflight(ex.w, r) {
+			ex.backend = "local"
+			return
+		}
+	}
 	rawPath, rawQuery := splitRequestURI(r)
 	if st.healthz != "" && requestPathWithQuery(rawPath, rawQuery, r) == st.healthz {
+		ex.obs.Route(translate.HealthCheckOperation)
 		ex.backend = "local"
 		w := ex.w
 		body := localReplyBody(http.StatusOK, "")
@@ -176,15 +219,16 @@ func (ex *exchange) serve() {
 	path := normalizePath(rawPath, !ex.h.opts.DisableNormalizePath, !ex.h.opts.DisableMergeSlashes)
 	m := st.router.match(r.Method, path)
 	if m.Route == nil {
+		ex.obs.Route("")
+		if opts.CORS.RejectUnrouted(ex.w, r, func(_ http.ResponseWriter, _ *http.Request, s int, msg string) { ex.reply(s, msg) }) {
+			return
+		}
 		if m.NotAllowed != "" {
 			ex.reply(http.StatusMethodNotAllowed, msgNotAllowed(m.NotAllowed))
 			return
 		}
 		ex.reply(http.StatusNotFound, msgNotDefined)
 		return
-	}
-	for _, k := range envoyControlHeaders {
-		r.Header.Del(k)
 	}
 	var ms *methodState
 	if m.Route.Selector != "" {
@@ -198,6 +242,18 @@ func (ex *exchange) serve() {
 			return
 		}
 		ms = &methodState{target: t, method: &translate.Method{}}
+	}
+	selector := m.Route.Selector
+	if selector == "" {
+		selector = m.Route.Operation
+	}
+	ex.obs.Route(selector)
+	var op *translate.Method
+	if m.Route.Selector != "" && (m.Route.Kind == translate.RouteHTTP || m.Route.Kind == translate.RouteGRPC) {
+		op = ms.method
+	}
+	if !ex.admit(op) {
+		return
 	}
 	ex.backend = ms.target.String()
 	switch {
@@ -230,23 +286,4 @@ func requestPathWithQuery(path, query string, r *http.Request) string {
 		return path + "?" + query
 	}
 	return path
-}
-
-// newRequestID returns a random UUID (version 4), as Envoy generates for x-request-id.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }

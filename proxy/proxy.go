@@ -4,15 +4,18 @@
 // A request goes through the same steps, in the same order, as ESPv2's filter chain
 // (docs/run.md has the long form):
 //
-//  1. reject header names with '_' (unless Options.UnderscoresInHeaders);
+//  1. strip the headers Envoy strips, work out the client IP, X-Forwarded-For and
+//     X-Request-Id (headerpolicy); reject header names with '_' (unless
+//     Options.UnderscoresInHeaders);
 //  2. apply X-HTTP-Method-Override;
-//  3. answer --healthz locally;
+//  3. answer CORS preflights (Options.CORS) and --healthz locally;
 //  4. normalize the path (dot segments, unreserved escapes, merged slashes);
 //  5. route: first Config.Routes entry whose template and method match, else 405 when some
 //     template matches with another method, else 404;
-//  6. forward: gRPC requests pass through to gRPC backends; JSON requests to gRPC backends are
+//  6. API management: JWT authentication, API key, quota (management.go);
+//  7. forward: gRPC requests pass through to gRPC backends; JSON requests to gRPC backends are
 //     transcoded; HTTP backends get ESPv2's path translation;
-//  7. log one JSON line per request.
+//  8. record metrics and the trace, and log one JSON line per request.
 //
 // The handler's whole state (routes, backends, transcoders) is built from one Config and
 // swapped atomically, so a reload never serves a request from a half-built config.
@@ -23,6 +26,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/espctl/espctl/apikey"
+	"github.com/espctl/espctl/cors"
+	"github.com/espctl/espctl/headerpolicy"
+	"github.com/espctl/espctl/jwtauth"
+	"github.com/espctl/espctl/observe"
+	"github.com/espctl/espctl/quota"
 	"github.com/espctl/espctl/transcode"
 )
 
@@ -45,6 +54,26 @@ type Options struct {
 	// Logger receives the access log (one JSON line per request) and start-up messages.
 	// Nil discards them.
 	Logger *slog.Logger
+
+	// Forwarding is --envoy_use_remote_address and --envoy_xff_num_trusted_hops.
+	Forwarding headerpolicy.Forwarding
+	// CORS is the --cors_* policy; nil when --cors_preset is not set.
+	CORS *cors.Policy
+	// HSTS is --enable_strict_transport_security.
+	HSTS bool
+	// ErrorFormatV1 is --error_format=v1: the proxy's own error bodies as ESPv1 wrote them.
+	ErrorFormatV1 bool
+	// JWT configures JWT authentication; an authenticator is built from each config.
+	JWT jwtauth.Options
+	// APIKeys checks API keys against a key store (--api_keys_file); nil turns API keys off.
+	APIKeys *apikey.Checker
+	// ConsumerHeaders configures X-Endpoint-API-Consumer-* (and ESPv1's Project-ID).
+	ConsumerHeaders apikey.HeaderOptions
+	// Quota configures quotas (--quota_backend); nil turns them off. Quotas are charged to the
+	// API key's consumer, so they apply only with APIKeys.
+	Quota *quota.Options
+	// Observer records metrics and traces; nil records nothing.
+	Observer *observe.Observer
 }
 
 // defaultDeadline is ESPv2's route timeout when a backend rule sets no deadline.

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/espctl/espctl/observe"
 	"github.com/espctl/espctl/translate"
 )
 
@@ -25,8 +26,9 @@ type RunOptions struct {
 	WatchInterval time.Duration
 	// DrainTimeout bounds graceful shutdown (default 10 s): in-flight requests get this long.
 	DrainTimeout time.Duration
-	// Ready, when set, is called once the port is open, with the server (for its address).
-	Ready func(*Server)
+	// Ready, when set, is called once the port is open, with the server (for its address) and
+	// the handler (the admin page reads the running config from it).
+	Ready func(*Server, *Handler)
 	// Signals, when false, leaves SIGHUP/SIGTERM/SIGINT alone (tests cancel ctx instead).
 	Signals bool
 }
@@ -41,9 +43,11 @@ func Run(ctx context.Context, opts Options, ro RunOptions) error {
 	}
 	h, err := New(cfg, opts)
 	if err != nil {
+		opts.Observer.ConfigReload(observe.ReloadEvent{Time: time.Now(), Trigger: "start", Service: cfg.Service, ConfigID: cfg.ConfigID, Err: err})
 		return err
 	}
 	defer h.Close()
+	opts.Observer.ConfigReload(observe.ReloadEvent{Time: time.Now(), Trigger: "start", Service: cfg.Service, ConfigID: cfg.ConfigID})
 	srv, err := Listen(h, ro.Listen)
 	if err != nil {
 		return err
@@ -81,7 +85,7 @@ func Run(ctx context.Context, opts Options, ro RunOptions) error {
 			case <-ctx.Done():
 				return
 			case why := <-reload:
-				reloadConfig(h, ro.Load, why, log)
+				reloadConfig(h, ro.Load, why, log, opts.Observer)
 			}
 		}
 	}()
@@ -89,7 +93,7 @@ func Run(ctx context.Context, opts Options, ro RunOptions) error {
 	go func() { served <- srv.Serve() }()
 	log.Info("listening", "address", srv.Addr().String(), "tls", srv.TLS(), "service", cfg.Service)
 	if ro.Ready != nil {
-		ro.Ready(srv)
+		ro.Ready(srv, h)
 	}
 	select {
 	case err := <-served:
@@ -118,16 +122,19 @@ func trigger(ch chan string, why string) {
 }
 
 // reloadConfig builds the new config fully before swapping it in; a failure keeps the old one.
-func reloadConfig(h *Handler, load func() (*translate.Config, error), why string, log *slog.Logger) {
+func reloadConfig(h *Handler, load func() (*translate.Config, error), why string, log *slog.Logger, obs *observe.Observer) {
 	cfg, err := load()
 	if err == nil {
 		err = h.Reload(cfg)
 	}
 	if err != nil {
 		log.Error("config reload rejected; the previous config keeps serving", "trigger", why, "error", err.Error())
+		old := h.Config()
+		obs.ConfigReload(observe.ReloadEvent{Time: time.Now(), Trigger: why, Service: old.Service, ConfigID: old.ConfigID, Err: err})
 		return
 	}
 	log.Info("config reloaded", "trigger", why, "service", cfg.Service, "config_id", cfg.ConfigID)
+	obs.ConfigReload(observe.ReloadEvent{Time: time.Now(), Trigger: why, Service: cfg.Service, ConfigID: cfg.ConfigID})
 }
 
 // watchFiles polls size and modification time: no platform file-notification dependency, and

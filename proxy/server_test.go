@@ -180,7 +180,7 @@ func TestShutdownDrains(t *testing.T) {
 			Listen:       ListenOptions{Address: "127.0.0.1:0"},
 			Load:         func() (*translate.Config, error) { return cfg, nil },
 			DrainTimeout: 5 * time.Second,
-			Ready:        func(s *Server) { ready <- s },
+			Ready:        func(s *Server, _ *Handler) { ready <- s },
 		})
 	}()
 	s := <-ready
@@ -236,7 +236,7 @@ func TestReloadOnFileChange(t *testing.T) {
 		done <- Run(ctx, Options{}, RunOptions{
 			Listen: ListenOptions{Address: "127.0.0.1:0"}, Load: load,
 			WatchFiles: []string{file}, WatchInterval: 10 * time.Millisecond,
-			Ready: func(s *Server) { ready <- s },
+			Ready: func(s *Server, _ *Handler) { ready <- s },
 		})
 	}()
 	url := "http://" + (<-ready).Addr().String() + "/v1/shelves/1"

@@ -207,16 +207,11 @@ func (ex *exchange) callGRPC(ms *methodState, plan *transcode.Method, msg []byte
 	if _, ok := out.Header["User-Agent"]; !ok {
 		out.Header["User-Agent"] = nil
 	}
-	resp, err := ex.h.pool.get(t).RoundTrip(out)
-	if err != nil {
-		if r.Context().Err() != nil {
-			return
-		}
-		status, message := upstreamError(err, deadlineSet && errors.Is(ctx.Err(), context.DeadlineExceeded))
-		ex.reply(status, message)
+	resp := ex.send(ctx, t, out, deadlineSet)
+	if resp == nil {
 		return
 	}
-	defer resp.Body.Close()
+	defer ex.received(resp)
 	if resp.StatusCode != http.StatusOK {
 		// Not a gRPC server answer; pass it on as it is.
 		copyResponse(ex.w, resp, false)

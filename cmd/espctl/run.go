@@ -17,6 +17,7 @@ import (
 	"github.com/espctl/espctl/demo"
 	"github.com/espctl/espctl/flags"
 	"github.com/espctl/espctl/load"
+	"github.com/espctl/espctl/observe"
 	"github.com/espctl/espctl/proxy"
 	"github.com/espctl/espctl/transcode"
 	"github.com/espctl/espctl/translate"
@@ -26,6 +27,17 @@ const (
 	configFlagName          = "config"
 	listenerAddressFlagName = "listener_address"
 	drainFlagName           = "drain_timeout"
+	// espctl's own flags for what ESPv2 delegates to Google (API keys, quotas) or to Envoy's
+	// admin and tracing setup; docs/run.md and docs/security.md describe them.
+	apiKeysFileFlagName     = "api_keys_file"
+	quotaBackendFlagName    = "quota_backend"
+	quotaFailPolicyFlagName = "quota_fail_policy"
+	errorFormatFlagName     = "error_format"
+	userinfoFormatFlagName  = "userinfo_format"
+	otlpEndpointFlagName    = "tracing_otlp_endpoint"
+	adminAddressFlagName    = "admin_address"
+	adminPprofFlagName      = "admin_pprof"
+	logLevelFlagName        = "log_level"
 )
 
 // runFlags are espctl's own `run` flags; every ESPv2 start-up flag is bound beside them.
@@ -36,6 +48,15 @@ type runFlags struct {
 	importPaths     []string
 	listenerAddress string
 	drain           time.Duration
+	apiKeysFile     string
+	quotaBackend    string
+	quotaFailPolicy string
+	errorFormat     string
+	userinfoFormat  string
+	otlpEndpoint    string
+	adminAddress    string
+	adminPprof      bool
+	logLevel        string
 }
 
 // bindRunFlags binds espctl's flags and then every ESPv2 flag on fs.
@@ -46,6 +67,15 @@ func bindRunFlags(fs *pflag.FlagSet, f *runFlags) *flags.Bound {
 	fs.StringArrayVarP(&f.importPaths, importPathFlagName, "I", nil, "import path for --proto (repeatable)")
 	fs.StringVar(&f.listenerAddress, listenerAddressFlagName, "0.0.0.0", "address to listen on, with --listener_port")
 	fs.DurationVar(&f.drain, drainFlagName, 10*time.Second, "on SIGTERM/SIGINT, how long in-flight requests may take to finish")
+	fs.StringVar(&f.apiKeysFile, apiKeysFileFlagName, "", "API key store (see `espctl keys`); turns API-key checks and quotas on")
+	fs.StringVar(&f.quotaBackend, quotaBackendFlagName, "", "where quota counters live: empty for this process's memory, or redis://host:port/db to share them across replicas")
+	fs.StringVar(&f.quotaFailPolicy, quotaFailPolicyFlagName, "open", "when the quota backend is unreachable: open (allow) or close (503)")
+	fs.StringVar(&f.errorFormat, errorFormatFlagName, "v2", "error bodies of the proxy's own replies: v2 (ESPv2) or v1 (ESPv1)")
+	fs.StringVar(&f.userinfoFormat, userinfoFormatFlagName, "v2", "X-Endpoint-API-UserInfo format: v2 (ESPv2) or v1 (ESPv1's JSON)")
+	fs.StringVar(&f.otlpEndpoint, otlpEndpointFlagName, "", "send traces over OTLP to this collector (http://host:4318, grpc://host:4317 or host:port); off when empty")
+	fs.StringVar(&f.adminAddress, adminAddressFlagName, "127.0.0.1", "address of the admin listener (--admin_port): /, /metrics, /healthz, /config")
+	fs.BoolVar(&f.adminPprof, adminPprofFlagName, false, "serve /debug/pprof/ on the admin listener")
+	fs.StringVar(&f.logLevel, logLevelFlagName, "", "log level: debug, info, warn or error (default info; debug with --enable_debug)")
 	return flags.BindESPv2(fs)
 }
 
@@ -100,10 +130,24 @@ func runRun(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f.logLevel != "" {
+		level, err := observe.ParseLogLevel(f.logLevel)
+		if err != nil {
+			return badInput(err)
+		}
+		log = slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+	} else if opts.LogLevel == "debug" {
+		log = slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	popts, err := proxyOptions(opts, log)
 	if err != nil {
 		return badInput(err)
 	}
+	rt, err := addManagement(ctx, f, opts, &popts, log)
+	if err != nil {
+		return badInput(err)
+	}
+	defer rt.stop()
 	addr := net.JoinHostPort(f.listenerAddress, strconv.Itoa(opts.ListenerPort))
 	ro := proxy.RunOptions{
 		Listen:       proxy.ListenOptions{Address: addr, CertDir: opts.SSLServerCertPath, MinTLS: opts.SSLMinimumProtocol, MaxTLS: opts.SSLMaximumProtocol},
@@ -125,7 +169,10 @@ func runRun(ctx context.Context, c *cli, args []string) error {
 		ro.Load = func() (*translate.Config, error) {
 			return translate.Build(backend.Service, backend.Descriptors, topts)
 		}
-		ro.Ready = func(s *proxy.Server) { printDemoHelp(c.stdout, s) }
+		ro.Ready = func(s *proxy.Server, h *proxy.Handler) {
+			rt.serveAdmin(f, opts, h, log)
+			printDemoHelp(c.stdout, s)
+		}
 		return runErr(proxy.Run(ctx, popts, ro))
 	}
 
@@ -136,7 +183,8 @@ func runRun(ctx context.Context, c *cli, args []string) error {
 	if _, err := ro.Load(); err != nil {
 		return err
 	}
-	ro.Ready = func(s *proxy.Server) {
+	ro.Ready = func(s *proxy.Server, h *proxy.Handler) {
+		rt.serveAdmin(f, opts, h, log)
 		fmt.Fprintf(c.stdout, "espctl: serving on %s\n", listenURL(s))
 	}
 	return runErr(proxy.Run(ctx, popts, ro))
@@ -222,9 +270,16 @@ func parseESPv2Line(args []string) (*runFlags, *flags.Bound, error) {
 
 // splitOwnFlags separates espctl's own flags (which ESPv1 never had) from the rest.
 func splitOwnFlags(args []string) (own, rest []string) {
-	takesValue := map[string]bool{"--" + configFlagName: true, "--" + descriptorFlagName: true, "--" + protoFlagName: true, "--" + importPathFlagName: true, "-I": true, "--" + listenerAddressFlagName: true, "--" + drainFlagName: true}
+	takesValue := map[string]bool{"--" + configFlagName: true, "--" + descriptorFlagName: true, "--" + protoFlagName: true, "--" + importPathFlagName: true, "-I": true, "--" + listenerAddressFlagName: true, "--" + drainFlagName: true,
+		"--" + apiKeysFileFlagName: true, "--" + quotaBackendFlagName: true, "--" + quotaFailPolicyFlagName: true, "--" + errorFormatFlagName: true, "--" + userinfoFormatFlagName: true,
+		"--" + otlpEndpointFlagName: true, "--" + adminAddressFlagName: true, "--" + logLevelFlagName: true}
+	isBool := map[string]bool{"--" + adminPprofFlagName: true}
 	for i := 0; i < len(args); i++ {
 		name, _, hasValue := strings.Cut(args[i], "=")
+		if isBool[name] {
+			own = append(own, args[i])
+			continue
+		}
 		if !takesValue[name] {
 			rest = append(rest, args[i])
 			continue
