@@ -207,20 +207,28 @@ func serviceDesc(sd protoreflect.ServiceDescriptor, l *library) *grpc.ServiceDes
 		}
 		desc.Methods = append(desc.Methods, grpc.MethodDesc{
 			MethodName: string(md.Name()),
-			Handler: func(_ any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+			Handler: func(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
 				in := dynamicpb.NewMessage(md.Input())
 				if err := dec(in); err != nil {
 					return nil, err
 				}
-				req, err := decode(in)
-				if err != nil {
-					return nil, err
+				call := func(_ context.Context, msg any) (any, error) {
+					req, err := decode(msg.(proto.Message))
+					if err != nil {
+						return nil, err
+					}
+					res, err := h(l, req)
+					if err != nil {
+						return nil, err
+					}
+					return encode(md.Output(), res)
 				}
-				res, err := h(l, req)
-				if err != nil {
-					return nil, err
+				// Server interceptors run as they do for generated services.
+				if interceptor == nil {
+					return call(ctx, in)
 				}
-				return encode(md.Output(), res)
+				info := &grpc.UnaryServerInfo{Server: srv, FullMethod: "/" + desc.ServiceName + "/" + string(md.Name())}
+				return interceptor(ctx, in, info, call)
 			},
 		})
 	}
