@@ -68,3 +68,16 @@ func TestDemoTranscoding(t *testing.T) {
 	}
 	golden.AssertString(t, "testdata/demo_transcoding.golden", log.String())
 }
+
+// A request the transcoder refuses to map (an unknown query parameter) goes to the gRPC
+// backend untranscoded, as ESPv2 sends it, and the backend's 415 comes back, even when the path
+// holds escapes that must stay escaped on the wire.
+func TestUnknownQueryParameterPassesThrough(t *testing.T) {
+	srv, _ := startDemo(t)
+	for _, path := range []string{"/v1/shelves/1?nope=1", "/v1/shelves/%31/books?nope=1&author=x"} {
+		status, _, _ := call(t, srv.Client(), "GET", srv.URL+path, "")
+		if status != http.StatusUnsupportedMediaType {
+			t.Errorf("%s: %d, want 415", path, status)
+		}
+	}
+}

@@ -262,7 +262,7 @@ func (ex *exchange) serve() {
 	case ms.target.grpc && isGRPCRequest(r):
 		ex.forwardGRPC(ms, rawPath, rawQuery)
 	case ms.target.grpc && st.transcoder != nil && m.Route.Kind != "healthz":
-		ex.transcode(ms, m, rawQuery)
+		ex.transcode(ms, m, path, rawQuery)
 	default:
 		ex.forwardHTTP(ms, m, path, rawQuery)
 	}

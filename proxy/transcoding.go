@@ -131,7 +131,7 @@ func (c chainResolver) FindDescriptorByName(n protoreflect.FullName) (protorefle
 }
 
 // transcode answers a JSON request with a call to a gRPC backend.
-func (ex *exchange) transcode(ms *methodState, m routeMatch, rawQuery string) {
+func (ex *exchange) transcode(ms *methodState, m routeMatch, path, rawQuery string) {
 	r := ex.r
 	key := transcodeKey{m.Route.Selector, m.Route.Binding}
 	if m.Route.Kind == "grpc" {
@@ -140,7 +140,7 @@ func (ex *exchange) transcode(ms *methodState, m routeMatch, rawQuery string) {
 	plan := ex.st.transcoder[key]
 	if plan == nil {
 		// No plan (a method without descriptor): ESPv2 passes the request through as is.
-		ex.forwardHTTP(ms, m, r.URL.Path, rawQuery)
+		ex.forwardHTTP(ms, m, path, rawQuery)
 		return
 	}
 	body, err := io.ReadAll(r.Body)
@@ -160,7 +160,7 @@ func (ex *exchange) transcode(ms *methodState, m routeMatch, rawQuery string) {
 			// answers 415. Forwarding it keeps that behaviour byte for byte.
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
-			ex.forwardHTTP(ms, m, r.URL.Path, rawQuery)
+			ex.forwardHTTP(ms, m, path, rawQuery)
 			return
 		}
 		status, message := transcode.ErrorStatus(err)
