@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 	"time"
 
@@ -91,7 +92,7 @@ func Run(ctx context.Context, opts Options, ro RunOptions) error {
 	}()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve() }()
-	log.Info("listening", "address", srv.Addr().String(), "tls", srv.TLS(), "service", cfg.Service)
+	log.Info("listening", "address", srv.Addr().String(), "tls", srv.TLS(), "service", cfg.Service, "config_id", cfg.ConfigID, "methods", len(cfg.Methods), "backends", backendsOf(cfg))
 	if ro.Ready != nil {
 		ro.Ready(srv, h)
 	}
@@ -168,4 +169,26 @@ func watchFiles(ctx context.Context, files []string, every time.Duration, reload
 			}
 		}
 	}
+}
+
+// backendsOf lists the distinct backends a config sends requests to, for the start-up log.
+func backendsOf(cfg *translate.Config) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range cfg.Methods {
+		b := m.Backend
+		if b.Local || b.Address == "" {
+			b = cfg.LocalBackend
+		}
+		addr := b.Address
+		if addr == "" {
+			addr = fmt.Sprintf("%s://%s:%d", b.Scheme, b.Host, b.Port)
+		}
+		if !seen[addr] {
+			seen[addr] = true
+			out = append(out, addr)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

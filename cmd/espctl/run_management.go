@@ -100,8 +100,11 @@ func addManagement(ctx context.Context, f *runFlags, o *flags.Options, p *proxy.
 		p.Quota = &quota.Options{Backend: f.quotaBackend, FailPolicy: policy, Logger: log}
 		// go-redis reports failed dials itself; the limiter already logs when Redis goes away.
 		redis.SetLogger(quietRedisLogger{})
+		log.Info("API keys and quotas on", "key_store", f.apiKeysFile, "quota_backend", cmpOr(f.quotaBackend, "memory"), "quota_fail_policy", f.quotaFailPolicy)
 	} else if f.quotaBackend != "" {
 		return nil, fmt.Errorf("--%s needs --%s: quotas are charged to the API key's consumer", quotaBackendFlagName, apiKeysFileFlagName)
+	} else {
+		log.Info("API keys and quotas off: no --" + apiKeysFileFlagName)
 	}
 
 	metrics, err := observe.NewMetrics(nil)
@@ -145,6 +148,13 @@ func (rt *runExtras) serveAdmin(f *runFlags, o *flags.Options, h *proxy.Handler,
 			log.Error("admin listener stopped", "error", err.Error())
 		}
 	}()
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 type quietRedisLogger struct{}
