@@ -36,6 +36,8 @@ type target struct {
 	translation string
 	// deadline is the unary response deadline.
 	deadline time.Duration
+	// idle is the stream idle timeout (translate.Backend.IdleTimeoutSeconds), 0 for none.
+	idle time.Duration
 }
 
 func (t *target) String() string { return t.name }
@@ -48,7 +50,7 @@ func (t *target) poolKey() string {
 // resolveTarget turns a translate.Backend into a target; local methods use the config's
 // LocalBackend.
 func resolveTarget(b translate.Backend, local translate.Backend, defaultDeadline time.Duration) (*target, error) {
-	deadline := b.DeadlineSeconds
+	deadline, idle := b.DeadlineSeconds, b.IdleTimeoutSeconds
 	if b.Local || b.Host == "" && b.Address == "" {
 		// The local backend takes the method's deadline but the --backend address.
 		keep := b
@@ -56,6 +58,9 @@ func resolveTarget(b translate.Backend, local translate.Backend, defaultDeadline
 		b.Local = true
 		if keep.DeadlineSeconds > 0 {
 			deadline = keep.DeadlineSeconds
+		}
+		if keep.IdleTimeoutSeconds > 0 {
+			idle = keep.IdleTimeoutSeconds
 		}
 		if b.Host == "" && b.Address == "" {
 			return nil, errors.New("no backend address (--backend)")
@@ -101,6 +106,7 @@ func resolveTarget(b translate.Backend, local translate.Backend, defaultDeadline
 	if deadline > 0 {
 		t.deadline = time.Duration(deadline * float64(time.Second))
 	}
+	t.idle = time.Duration(idle * float64(time.Second))
 	return t, nil
 }
 

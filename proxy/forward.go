@@ -55,11 +55,19 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 	r, t := ex.r, ms.target
 	ctx := r.Context()
 	var cancel context.CancelFunc
+	var idle *idleWatch
 	deadlineSet := !ms.streaming
 	if deadlineSet {
 		ctx, cancel = context.WithTimeout(ctx, t.deadline)
 	} else {
-		ctx, cancel = context.WithCancel(ctx)
+		// Streaming calls have no deadline, only the idle timeout.
+		var cancelCause context.CancelCauseFunc
+		ctx, cancelCause = context.WithCancelCause(ctx)
+		cancel = func() { cancelCause(nil) }
+		if t.idle > 0 {
+			idle = watchIdle(t.idle, cancelCause)
+			defer idle.stop()
+		}
 	}
 	defer cancel()
 
@@ -71,6 +79,9 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 	}
 	if r.ContentLength == 0 {
 		out.Body = nil
+	}
+	if idle != nil && out.Body != nil {
+		out.Body = idle.body(out.Body)
 	}
 	removeHopByHop(out.Header)
 	if grpc || t.grpc {
@@ -96,6 +107,9 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 		return
 	}
 	defer ex.received(resp)
+	if idle != nil {
+		resp.Body = idle.body(resp.Body)
+	}
 	copyResponse(ex.w, resp, grpc || t.grpc)
 	if ctx.Err() != nil && r.Context().Err() == nil {
 		// The deadline passed while the body was streaming; the client must not take a
@@ -117,6 +131,10 @@ func (ex *exchange) send(ctx context.Context, t *target, out *http.Request, dead
 	ex.obs.BackendDone(0, err, deadlineHit)
 	if ex.r.Context().Err() != nil {
 		// The client went away; nobody is left to answer.
+		return nil
+	}
+	if errors.Is(context.Cause(ctx), errStreamIdle) {
+		ex.reply(http.StatusRequestTimeout, msgStreamTimeout)
 		return nil
 	}
 	status, msg := upstreamError(err, deadlineHit)

@@ -57,6 +57,10 @@ var echoService = grpc.ServiceDesc{
 			s.SetTrailer(metadata.Pairs("x-trailer", "repeated"))
 			return nil
 		}},
+		{StreamName: "Stall", ServerStreams: true, Handler: func(_ any, s grpc.ServerStream) error {
+			<-s.Context().Done() // never answers: the proxy's idle timeout must end it
+			return s.Context().Err()
+		}},
 		{StreamName: "Collect", ClientStreams: true, Handler: func(_ any, s grpc.ServerStream) error {
 			var got []string
 			for {
@@ -110,8 +114,9 @@ const echoServiceJSON = `{"name":"echo.example.com","apis":[{"name":"test.Echo",
 	{"name":"Say"},
 	{"name":"Repeat","responseStreaming":true},
 	{"name":"Collect","requestStreaming":true},
-	{"name":"Chat","requestStreaming":true,"responseStreaming":true}]}],
-	"backend":{"rules":[{"selector":"test.Echo.Say","deadline":0.5}]}}`
+	{"name":"Chat","requestStreaming":true,"responseStreaming":true},
+	{"name":"Stall","responseStreaming":true}]}],
+	"backend":{"rules":[{"selector":"test.Echo.Say","deadline":0.5},{"selector":"test.Echo.Stall","deadline":0.2}]}}`
 
 // startServer runs the production listener (HTTP/1.1 + h2c on one port) for h.
 func startServer(t testing.TB, h *Handler, lo ListenOptions) *Server {
@@ -235,6 +240,20 @@ func TestGRPCPassthrough(t *testing.T) {
 		}
 		if st.Trailer().Get("x-trailer")[0] != "chatted" {
 			t.Errorf("trailer %v", st.Trailer())
+		}
+	})
+	t.Run("stream idle timeout", func(t *testing.T) {
+		// A streaming method's deadline is its idle timeout: no bytes for 0.2 s -> 408
+		// `stream timeout`, which a gRPC client sees as UNKNOWN with the JSON body.
+		st, err := cc.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, "/test.Echo/Stall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = st.SendMsg(wrapperspb.String("x"))
+		_ = st.CloseSend()
+		err = st.RecvMsg(&wrapperspb.StringValue{})
+		if s := status.Convert(err); s.Code() != codes.Unknown || s.Message() != `{"code":408,"message":"stream timeout"}` {
+			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("unknown method", func(t *testing.T) {
