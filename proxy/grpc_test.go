@@ -1,11 +1,13 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/espctl/espctl/translate"
@@ -262,4 +265,32 @@ func TestGRPCPassthrough(t *testing.T) {
 			t.Errorf("got %v", err)
 		}
 	})
+}
+
+// gRPC over HTTP/1.1 (ESPv2's --enable_grpc_for_http1, on by default): the response drops
+// content-length so the trailers can follow a chunked body.
+func TestGRPCOverHTTP1(t *testing.T) {
+	cfg := buildConfig(t, echoServiceJSON, translate.Options{Backend: startEchoBackend(t)})
+	srv, _ := serve(t, cfg, Options{})
+	msg, _ := proto.Marshal(wrapperspb.String("h1"))
+	req, _ := http.NewRequest("POST", srv.URL+"/test.Echo/Say", bytes.NewReader(appendGRPCFrame(nil, msg)))
+	req.Header.Set("Content-Type", "application/grpc")
+	req.Header.Set("Te", "trailers")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := readGRPCFrame(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	out := &wrapperspb.StringValue{}
+	if err := proto.Unmarshal(got, out); err != nil || out.Value != "you said h1" {
+		t.Errorf("message %q %v", out.Value, err)
+	}
+	if resp.Proto != "HTTP/1.1" || resp.Trailer.Get("Grpc-Status") != "0" || resp.Trailer.Get("X-Trailer") != "said" {
+		t.Errorf("%s trailers %v", resp.Proto, resp.Trailer)
+	}
 }
