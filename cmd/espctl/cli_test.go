@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/espctl/espctl/golden"
 )
@@ -50,4 +53,21 @@ func TestRootHelpGolden(t *testing.T) {
 		t.Fatalf("--help: exit %d: %s", r.code, r.stderr)
 	}
 	golden.AssertString(t, "testdata/help/root.txt", r.stdout)
+}
+
+// TestEveryCommandHasAnExample: --help teaches by example on every command of the tree.
+func TestEveryCommandHasAnExample(t *testing.T) {
+	var walk func(cmd *cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "completion" || cmd.Parent() != nil && cmd.Parent().Name() == "completion" {
+			return
+		}
+		if cmd.Example == "" {
+			t.Errorf("%q has no Example", cmd.CommandPath())
+		}
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCommand(&cli{stdout: io.Discard, stderr: io.Discard}))
 }

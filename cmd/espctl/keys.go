@@ -101,6 +101,8 @@ func newKeysCreateCommand(c *cli, store *string) *cobra.Command {
 the key. It is shown only this once: keep it, the store cannot give it back.
 
 In text output the key alone goes to stdout, so KEY=$(espctl keys create ...) works.`,
+		Example: `  KEY=$(espctl keys create --store keys.yaml --project-id my-project --project-number 123456789)
+  espctl keys create --store keys.yaml --project-id p --project-number 1 --api endpoints.examples.bookstore.Bookstore -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runKeysCreate(c, *store, f, time.Now())
@@ -200,9 +202,10 @@ func newEntry(f keysCreateFlags, now time.Time) (*apikey.Entry, error) {
 
 func newKeysListCommand(c *cli, store *string) *cobra.Command {
 	return &cobra.Command{
-		Use:   "list",
-		Short: "List the keys of a store (ids, consumer, APIs, restrictions, status)",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List the keys of a store (ids, consumer, APIs, restrictions, status)",
+		Example: "  espctl keys list --store keys.yaml\n  espctl keys list --store keys.yaml -o json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runKeysList(c, *store, time.Now())
 		},
@@ -267,7 +270,8 @@ func newKeysRevokeCommand(c *cli, store *string) *cobra.Command {
 		Short: "Revoke a key: proxies refuse it from their next reload on",
 		Long: `Mark the key with this id revoked. The entry stays in the store (listed as revoked), so
 the id is not reused; requests with the key get ESPv2's "API key not valid" (400).`,
-		Args: cobra.ExactArgs(1),
+		Example: "  espctl keys revoke --store keys.yaml Xk3_a9Qz",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runKeysRevoke(c, *store, args[0], time.Now())
 		},

@@ -41,6 +41,11 @@ func newXDSCommand(c *cli) *cobra.Command {
 		Long: `xds serves the Envoy configuration of espctl envoy to any number of Envoys over ADS, the
 aggregated xDS protocol (state of the world and delta), and prints the bootstrap those Envoys
 start from. docs/xds.md has a docker-compose example.`,
+		Example: `  # Serve every service config under ./services to Envoys connecting on :18000
+  espctl xds serve --dir services --listen :18000
+
+  # The bootstrap an Envoy needs to connect
+  espctl xds bootstrap --server 127.0.0.1:18000 --service bookstore.example.com`,
 	}
 	cmd.AddCommand(newXDSServeCommand(c), newXDSBootstrapCommand(c))
 	return cmd
