@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/espctl/espctl/observe"
 	"io"
 	"net/http"
 	"net/url"
@@ -104,10 +105,15 @@ func (s *keySource) keys(ctx context.Context, wantKid string) (*keySet, error) {
 	call := s.startLocked(now)
 	s.mu.Unlock()
 
+	// The request waits for the (shared) fetch: that wait is its JWKS span in a trace.
+	_, span := observe.StartJWKSFetch(ctx, s.describe())
 	select {
 	case <-call.done:
+		observe.EndSpan(span, call.err)
 	case <-ctx.Done():
+		observe.EndSpan(span, ctx.Err())
 	case <-s.stop:
+		observe.EndSpan(span, errClosed)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

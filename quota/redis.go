@@ -3,6 +3,7 @@ package quota
 import (
 	"context"
 	"fmt"
+	"github.com/espctl/espctl/observe"
 	"strconv"
 	"time"
 
@@ -75,7 +76,9 @@ func (r *redisBackend) charge(ctx context.Context, service string, window int64,
 		keys[i] = r.key(service, c, window)
 		args = append(args, c.cost, c.value)
 	}
+	ctx, span := observe.StartQuotaCall(ctx, "allocate")
 	n, err := chargeScript.Run(ctx, r.client, keys, args...).Int()
+	observe.EndSpan(span, err)
 	if err != nil {
 		return 0, fmt.Errorf("quota backend %s: %w", r.addr, err)
 	}
