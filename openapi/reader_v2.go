@@ -29,7 +29,24 @@ func (c *converter) readV2() *document {
 	if k, v := lookup(root, "security"); k != nil {
 		d.security = c.readSecurity(v, "security")
 	}
-	for _, pe := range entries(get(root, "paths")) {
+	c.readOperations(d, verbs2, func(op *operation, node *yaml.Node, field string) {
+		for _, p := range op.params {
+			if p.in == "body" {
+				op.body = p
+			}
+		}
+		op.response = successSchema(get(node, "responses"), func(r *yaml.Node) *yaml.Node {
+			return get(c.resolve(r, field), "schema")
+		})
+	})
+	return d
+}
+
+// readOperations reads every operation of the paths in document order, the parts 2.0 and 3.x
+// share: path, verb, operationId, parameters (the path item's merged with the operation's),
+// security. version fills in what differs (body, response) before the operation is added.
+func (c *converter) readOperations(d *document, verbs map[string]bool, version func(op *operation, node *yaml.Node, field string)) {
+	for _, pe := range entries(get(d.root, "paths")) {
 		if strings.HasPrefix(pe.key.Value, "x-") {
 			continue
 		}
@@ -37,7 +54,7 @@ func (c *converter) readV2() *document {
 		shared := items(get(item, "parameters"))
 		for _, ve := range entries(item) {
 			verb := ve.key.Value
-			if !verbs2[verb] {
+			if !verbs[verb] {
 				continue
 			}
 			field := "paths." + pe.key.Value + "." + verb
@@ -46,21 +63,13 @@ func (c *converter) readV2() *document {
 			op.id = scalar(op.idNode)
 			// Fields are numbered in parameter order, the body parameter included.
 			op.params = mergeParams(c, shared, items(get(ve.value, "parameters")), field)
-			for _, p := range op.params {
-				if p.in == "body" {
-					op.body = p
-				}
-			}
-			op.response = successSchema(get(ve.value, "responses"), func(r *yaml.Node) *yaml.Node {
-				return get(c.resolve(r, field), "schema")
-			})
+			version(op, ve.value, field)
 			if k, v := lookup(ve.value, "security"); k != nil {
 				op.security = c.readSecurity(v, field+".security")
 			}
 			d.operations = append(d.operations, op)
 		}
 	}
-	return d
 }
 
 // mergeParams applies the path item's parameters, then the operation's, which override a

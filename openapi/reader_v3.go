@@ -35,40 +35,20 @@ func (c *converter) readV3() *document {
 	if k, v := lookup(root, "security"); k != nil {
 		d.security = c.readSecurity(v, "security")
 	}
-	for _, pe := range entries(get(root, "paths")) {
-		if strings.HasPrefix(pe.key.Value, "x-") {
-			continue
+	c.readOperations(d, verbs3, func(op *operation, node *yaml.Node, field string) {
+		if rb := get(node, "requestBody"); rb != nil {
+			rb = c.resolve(rb, field+".requestBody")
+			name := scalar(get(node, "x-codegen-request-body-name"))
+			if name == "" {
+				name = "body"
+			}
+			op.body = &param{name: name, in: "body", node: rb, schema: mediaSchema(get(rb, "content"))}
+			op.params = append(op.params, op.body)
 		}
-		item := c.resolve(pe.value, "paths."+pe.key.Value)
-		shared := items(get(item, "parameters"))
-		for _, ve := range entries(item) {
-			verb := ve.key.Value
-			if !verbs3[verb] {
-				continue
-			}
-			field := "paths." + pe.key.Value + "." + verb
-			op := &operation{path: pe.key.Value, pathNode: pe.key, verb: verb, verbNode: ve.key, node: ve.value, field: field}
-			op.idNode = get(ve.value, "operationId")
-			op.id = scalar(op.idNode)
-			op.params = mergeParams(c, shared, items(get(ve.value, "parameters")), field)
-			if rb := get(ve.value, "requestBody"); rb != nil {
-				rb = c.resolve(rb, field+".requestBody")
-				name := scalar(get(ve.value, "x-codegen-request-body-name"))
-				if name == "" {
-					name = "body"
-				}
-				op.body = &param{name: name, in: "body", node: rb, schema: mediaSchema(get(rb, "content"))}
-				op.params = append(op.params, op.body)
-			}
-			op.response = successSchema(get(ve.value, "responses"), func(r *yaml.Node) *yaml.Node {
-				return mediaSchema(get(c.resolve(r, field), "content"))
-			})
-			if k, v := lookup(ve.value, "security"); k != nil {
-				op.security = c.readSecurity(v, field+".security")
-			}
-			d.operations = append(d.operations, op)
-		}
-	}
+		op.response = successSchema(get(node, "responses"), func(r *yaml.Node) *yaml.Node {
+			return mediaSchema(get(c.resolve(r, field), "content"))
+		})
+	})
 	return d
 }
 
