@@ -223,7 +223,8 @@ func parseRunArgs(args []string, log *slog.Logger) (*runFlags, *flags.Options, e
 	f, bound, err := parseESPv2Line(args)
 	if err != nil {
 		own, rest := splitOwnFlags(args)
-		res, merr := flags.Migrate(rest, flags.MigrateOptions{})
+		// The API config comes from --config or the demo, not from ESPv1's -s/-v.
+		res, merr := flags.Migrate(rest, flags.MigrateOptions{ServiceFromElsewhere: true})
 		if merr != nil {
 			return nil, nil, badInput(err)
 		}
