@@ -101,7 +101,7 @@ func Migrate(path string, data []byte, opts Options) (*FileResult, error) {
 		err = migrateShell(res, opts)
 	case KindAppEngine:
 		res.Kind = kind
-		migrateAppEngine(res)
+		err = migrateAppEngine(res)
 	default:
 		res.Kind = KindKubernetes
 		err = migrateKubernetes(res, opts)

@@ -75,7 +75,12 @@ func (m *k8sMigration) replaceScalar(n *yaml.Node, value string, inFlow bool) {
 		m.add(n.Line, severityError, "env", "a block scalar (| or >) cannot be rewritten in place; set the value by hand to: "+value)
 		return
 	}
-	m.ed.replace(start, end, quoteLike(n.Style, value, inFlow))
+	text := quoteLike(n.Style, value, inFlow)
+	if start > 0 && m.ed.src[start-1] == ':' {
+		// An empty value (`value:` with nothing after it) is a null with no token of its own.
+		text = " " + text
+	}
+	m.ed.replace(start, end, text)
 }
 
 // replaceList rewrites a sequence of strings, keeping its flow or block layout, its
