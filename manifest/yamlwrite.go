@@ -107,6 +107,15 @@ func (m *k8sMigration) replaceList(n *yaml.Node, items []string) {
 	prefix := firstText[:dash]
 	lastStart := m.ed.offset(last.Line, last.Column)
 	lastEnd := m.ed.scalarEnd(lastStart, false)
+	// A plain or quoted item may go on over more lines, each indented deeper than the `-`.
+	for line := lineOf(m.ed.src, lastEnd) + 1; line <= len(m.ed.lineStarts); line++ {
+		text := m.ed.lineText(line)
+		trimmed := strings.TrimLeft(text, " ")
+		if trimmed == "" || len(text)-len(trimmed) <= len(prefix) || strings.HasPrefix(trimmed, "#") {
+			break
+		}
+		lastEnd = m.ed.lineEnd(line)
+	}
 	var b strings.Builder
 	for i, it := range items {
 		if i > 0 {
