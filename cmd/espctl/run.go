@@ -125,7 +125,11 @@ and the old one keeps serving. SIGTERM or SIGINT drains in-flight requests, then
 // runRun parses the command line, loads the config (or starts the demo) and serves until a
 // signal or ctx ends it.
 func runRun(ctx context.Context, c *cli, args []string) error {
-	log := slog.New(slog.NewJSONHandler(c.stderr, nil))
+	// Logs (one access-log line per request) go through a buffer written by its own goroutine,
+	// so a request does not wait for a write to stderr; what is pending is written on return.
+	stderr := proxy.NewLogWriter(c.stderr)
+	defer stderr.Close()
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	f, opts, err := parseRunArgs(args, log)
 	if err != nil {
 		return err
@@ -135,9 +139,9 @@ func runRun(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return badInput(err)
 		}
-		log = slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	} else if opts.LogLevel == "debug" {
-		log = slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	popts, err := proxyOptions(opts, log)
 	if err != nil {
