@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +39,9 @@ type target struct {
 	deadline time.Duration
 	// idle is the stream idle timeout (translate.Backend.IdleTimeoutSeconds), 0 for none.
 	idle time.Duration
+	// transport caches transportPool.get's answer for this target (the pool never replaces a
+	// transport), so a request skips the pool's key and lock.
+	transport atomic.Pointer[http.Transport]
 }
 
 func (t *target) String() string { return t.name }
@@ -123,6 +127,15 @@ func newTransportPool(tlsConfig *tls.Config) *transportPool {
 }
 
 func (p *transportPool) get(t *target) *http.Transport {
+	if tr := t.transport.Load(); tr != nil {
+		return tr
+	}
+	tr := p.lookup(t)
+	t.transport.Store(tr)
+	return tr
+}
+
+func (p *transportPool) lookup(t *target) *http.Transport {
 	key := t.poolKey()
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -73,9 +73,14 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 
 	// The upstream request shares the client request's header map: the inbound request is
 	// this handler's to change, and a deep copy (Request.Clone) is a dozen allocations a call.
-	out := &http.Request{
+	if path == "" {
+		path = "/"
+	}
+	ex.upURL = url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: path, RawQuery: query}
+	// Built on the stack and copied once by WithContext: one allocation, not two.
+	tmpl := http.Request{
 		Method:        r.Method,
-		URL:           &url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: path, RawQuery: query},
+		URL:           &ex.upURL,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
@@ -85,10 +90,7 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 		Host:          r.Host,
 		Trailer:       r.Trailer,
 	}
-	out = out.WithContext(ctx)
-	if out.URL.Opaque == "" {
-		out.URL.Opaque = "/"
-	}
+	out := tmpl.WithContext(ctx)
 	if r.ContentLength == 0 {
 		out.Body = nil
 	}
@@ -170,7 +172,7 @@ func removeHopByHop(h http.Header) {
 		}
 	}
 	for _, k := range hopByHop {
-		h.Del(k)
+		delete(h, k) // canonical already: Del would only canonicalize them again
 	}
 }
 
@@ -196,7 +198,10 @@ func copyResponse(w http.ResponseWriter, resp *http.Response, grpc bool) {
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
 	buf := *bp
-	rc := http.NewResponseController(w)
+	var rc *http.ResponseController
+	if flush {
+		rc = http.NewResponseController(w)
+	}
 	for {
 		n, err := resp.Body.Read(buf)
 		if n > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -146,8 +147,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	st := h.state.Load()
 	r, obs := h.opts.Observer.Begin(r)
-	lw := &logWriter{ResponseWriter: w}
-	ex := &exchange{r: r, w: lw, st: st, h: h, obs: obs}
+	// One allocation for the exchange and its response writer.
+	ex := &exchange{r: r, st: st, h: h, obs: obs}
+	ex.lw.ResponseWriter = w
+	ex.w = &ex.lw
+	lw := ex.w
 	// Deferred: a deadline passing mid-body aborts the handler with a panic (ErrAbortHandler),
 	// and that request must still be counted and logged.
 	defer func() {
@@ -171,6 +175,11 @@ type exchange struct {
 	clientIP netip.Addr
 	// obs records the request's metrics and trace.
 	obs observe.Exchange
+
+	// lw is what w points to, and upURL the upstream request's URL: kept here so they are
+	// not allocations of their own.
+	lw    logWriter
+	upURL url.URL
 }
 
 func (ex *exchange) reply(status int, msg string) {

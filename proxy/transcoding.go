@@ -191,6 +191,7 @@ func (ex *exchange) callGRPC(ms *methodState, plan *transcode.Method, msg []byte
 	}
 	out.URL = &url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: plan.GRPCPath()}
 	// Request headers travel as gRPC metadata, as Envoy's transcoder forwards them.
+	out.Header = make(http.Header, len(r.Header)+2)
 	for k, v := range r.Header {
 		out.Header[k] = v
 	}
