@@ -103,4 +103,3 @@ func BenchmarkProxyHandler(b *testing.B) {
 		})
 	}
 }
-
