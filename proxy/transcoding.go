@@ -184,14 +184,25 @@ func (ex *exchange) callGRPC(ms *methodState, plan *transcode.Method, msg []byte
 	}
 	defer cancel()
 
-	out, err := http.NewRequestWithContext(ctx, http.MethodPost, "", bytes.NewReader(appendGRPCFrame(nil, msg)))
-	if err != nil {
-		ex.reply(http.StatusInternalServerError, err.Error())
-		return
+	// What http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(frame)) builds, without
+	// parsing a URL and allocating a header map only to replace them.
+	frame := appendGRPCFrame(nil, msg)
+	ex.upURL = url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: plan.GRPCPath()}
+	tmpl := http.Request{
+		Method:        http.MethodPost,
+		URL:           &ex.upURL,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        make(http.Header, len(r.Header)+2),
+		Body:          io.NopCloser(bytes.NewReader(frame)),
+		ContentLength: int64(len(frame)),
+		GetBody: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(frame)), nil
+		},
 	}
-	out.URL = &url.URL{Scheme: t.scheme, Host: t.hostport, Opaque: plan.GRPCPath()}
+	out := tmpl.WithContext(ctx)
 	// Request headers travel as gRPC metadata, as Envoy's transcoder forwards them.
-	out.Header = make(http.Header, len(r.Header)+2)
 	for k, v := range r.Header {
 		out.Header[k] = v
 	}
