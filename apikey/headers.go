@@ -1,6 +1,9 @@
 package apikey
 
-import "net/http"
+import (
+	"net/http"
+	"net/textproto"
+)
 
 // HeaderOptions say which consumer headers the backend gets.
 type HeaderOptions struct {
@@ -29,23 +32,38 @@ const (
 // as ESPv2 does, and with ESPv1ProjectID `<prefix>API-Project-ID: <project id>`. A consumer
 // that was not checked (allow_unregistered_calls) gets no headers, as in ESPv2.
 func SetBackendHeaders(h http.Header, c *Consumer, o HeaderOptions) {
-	prefix := o.Prefix
-	if prefix == "" {
-		prefix = defaultPrefix
-	}
-	for _, p := range []string{prefix, defaultPrefix} {
+	names := consumerHeadersFor(o.Prefix)
+	for _, n := range [...]consumerHeaders{names, defaultConsumerHeaders} {
 		// With a custom prefix the default-prefixed copies go too: a backend written for
 		// ESPv2's defaults must not trust a client's.
-		h.Del(p + consumerTypeSuffix)
-		h.Del(p + consumerNumberSuffix)
-		h.Del(p + projectIDSuffix)
+		delete(h, n.typ)
+		delete(h, n.number)
+		delete(h, n.projectID)
 	}
 	if c == nil || !c.Checked {
 		return
 	}
-	h.Set(prefix+consumerTypeSuffix, consumerTypeProject)
-	h.Set(prefix+consumerNumberSuffix, c.ProjectNumber)
+	h[names.typ] = []string{consumerTypeProject}
+	h[names.number] = []string{c.ProjectNumber}
 	if o.ESPv1ProjectID {
-		h.Set(prefix+projectIDSuffix, c.ProjectID)
+		h[names.projectID] = []string{c.ProjectID}
 	}
+}
+
+// consumerHeaders are the canonical header names for one prefix, worked out once: building
+// and canonicalising them on every request cost allocations on the proxy's hot path.
+type consumerHeaders struct{ typ, number, projectID string }
+
+var defaultConsumerHeaders = newConsumerHeaders(defaultPrefix)
+
+func newConsumerHeaders(prefix string) consumerHeaders {
+	canon := textproto.CanonicalMIMEHeaderKey
+	return consumerHeaders{canon(prefix + consumerTypeSuffix), canon(prefix + consumerNumberSuffix), canon(prefix + projectIDSuffix)}
+}
+
+func consumerHeadersFor(prefix string) consumerHeaders {
+	if prefix == "" || prefix == defaultPrefix {
+		return defaultConsumerHeaders
+	}
+	return newConsumerHeaders(prefix)
 }

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"sort"
 	"strings"
 	"time"
@@ -108,6 +109,9 @@ type Authenticator struct {
 	service   string
 	providers map[string]*provider
 	cache     *verifiedCache // nil when disabled
+	// userInfoHeaders are the canonical names SetBackendHeaders removes and sets, worked out
+	// once rather than per request: the configured one first, then the default one.
+	userInfoHeaders [2]string
 }
 
 // provider is one AuthProvider with its keys.
@@ -149,6 +153,10 @@ func New(cfg *translate.Config, opts Options) (*Authenticator, error) {
 	}
 	opts.setDefaults()
 	a := &Authenticator{opts: opts, service: cfg.Service, providers: map[string]*provider{}}
+	a.userInfoHeaders = [2]string{
+		textproto.CanonicalMIMEHeaderKey(UserInfoHeader(opts.GeneratedHeaderPrefix)),
+		textproto.CanonicalMIMEHeaderKey(UserInfoHeader("")),
+	}
 	if !opts.DisableJWTCache {
 		a.cache = newVerifiedCache(opts.JWTCacheSize, opts.CacheDuration)
 	}

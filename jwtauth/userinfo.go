@@ -26,17 +26,17 @@ func UserInfoHeader(prefix string) string {
 // With a custom prefix the default-named `X-Endpoint-API-UserInfo` is removed too: a backend
 // that still reads the ESPv1 name must not find a client's copy there either.
 func (a *Authenticator) SetBackendHeaders(h http.Header, res *Result) {
-	name := UserInfoHeader(a.opts.GeneratedHeaderPrefix)
-	h.Del(name)
-	h.Del(UserInfoHeader(""))
+	name := a.userInfoHeaders[0]
+	delete(h, name)
+	delete(h, a.userInfoHeaders[1])
 	if res == nil {
 		return
 	}
 	if a.opts.UserInfoFormat == UserInfoV1 {
-		h.Set(name, userInfoV1(res))
+		h[name] = []string{userInfoV1(res)}
 		return
 	}
-	h.Set(name, userInfoV2(res, a.opts.PadForwardPayloadHeader))
+	h[name] = []string{userInfoV2(res, a.opts.PadForwardPayloadHeader)}
 }
 
 // userInfoV2 is ESPv2's value: the payload segment as received (base64url, unpadded), padded
