@@ -1,10 +1,11 @@
 package proxy
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/espctl/espctl/transcode"
 )
 
 // ESPv2's texts for the replies it makes itself (headers-and-errors.md section 2), byte for byte.
@@ -24,15 +25,10 @@ func msgNotAllowed(template string) string {
 	return `The current request is matched to the defined url template "` + template + `" but its http method is not allowed`
 }
 
-// localReply is the body of every reply the proxy makes itself: `{"code":<HTTP status>,"message":"..."}`.
-type localReply struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-}
-
+// localReplyBody is the body of every reply the proxy makes itself:
+// `{"code":<HTTP status>,"message":"..."}` (transcode.LocalReplyBody, shared with the transcoder).
 func localReplyBody(status int, message string) []byte {
-	b, _ := json.Marshal(localReply{Code: status, Message: message})
-	return b
+	return transcode.LocalReplyBody(status, message)
 }
 
 // isGRPCRequest reports whether the client speaks gRPC (or gRPC-Web), so local replies must be
@@ -53,8 +49,8 @@ func writeLocalReply(w http.ResponseWriter, r *http.Request, status int, message
 			ct = "application/grpc"
 		}
 		h.Set("Content-Type", ct)
-		h.Set("Grpc-Status", strconv.Itoa(httpToGRPCCode(status)))
-		h.Set("Grpc-Message", grpcPercentEncode(string(body)))
+		h.Set("Grpc-Status", strconv.FormatUint(uint64(transcode.CodeFromHTTPStatus(status)), 10))
+		h.Set("Grpc-Message", transcode.EncodeGRPCMessage(string(body)))
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -64,38 +60,4 @@ func writeLocalReply(w http.ResponseWriter, r *http.Request, status int, message
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
-}
-
-// httpToGRPCCode is Envoy's HTTP -> gRPC status table (headers-and-errors.md 3.1).
-func httpToGRPCCode(status int) int {
-	switch status {
-	case 400:
-		return 13
-	case 401:
-		return 16
-	case 403:
-		return 7
-	case 404:
-		return 12
-	case 429, 502, 503, 504:
-		return 14
-	}
-	return 2
-}
-
-// grpcPercentEncode encodes a grpc-message value as the gRPC HTTP/2 spec requires.
-func grpcPercentEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c <= 0x7e && c != '%' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
 }
