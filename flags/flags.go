@@ -136,7 +136,7 @@ func newRegistry(name string, flags []*Flag) *Registry {
 	for _, f := range flags {
 		for _, o := range f.OptionStrings() {
 			if _, dup := r.byOption[o]; dup {
-				panic("flags: duplicate option " + o + " in " + name + " registry")
+				panic("flags: duplicate option " + o + " in " + name + " registry") // unreachable: the tables are static and registry_test.go builds them
 			}
 			r.byOption[o] = optionRef{flag: f, negated: o == "--no-"+f.Name}
 			if len(o) > 2 && o[1] == '-' {

@@ -128,7 +128,7 @@ func (ex *exchange) roundTrip(ms *methodState, path, query string, grpc bool) {
 	if ctx.Err() != nil && r.Context().Err() == nil {
 		// The deadline passed while the body was streaming; the client must not take a
 		// truncated body for a complete one.
-		panic(http.ErrAbortHandler)
+		panic(http.ErrAbortHandler) // net/http's way to abort a response; the server must recover it
 	}
 }
 
@@ -214,7 +214,7 @@ func copyResponse(w http.ResponseWriter, resp *http.Response, grpc bool) {
 		}
 		if err != nil {
 			if err != io.EOF {
-				panic(http.ErrAbortHandler)
+				panic(http.ErrAbortHandler) // net/http's way to abort a response; the server must recover it
 			}
 			break
 		}
