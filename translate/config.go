@@ -102,9 +102,6 @@ type HTTPBinding struct {
 	// Body is the request field the HTTP body maps to (`*` for the whole message, empty for none).
 	Body         string `json:"body,omitempty"`
 	ResponseBody string `json:"response_body,omitempty"`
-	// Source says where the binding came from: "annotation", "config", "openapi". Build leaves
-	// it empty: a compiled service config no longer says; input packages may set it.
-	Source string `json:"source,omitempty"`
 }
 
 // Backend says where and how a method's requests are sent.
