@@ -13,23 +13,13 @@ import (
 	"github.com/espctl/espctl/translate"
 )
 
-// BenchmarkProxyHTTP is one small GET through the real listener to an HTTP backend, the path
-// bench/run.sh compares with nginx.
-func BenchmarkProxyHTTP(b *testing.B) {
-	be := echoBackendFunc(b, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"1","theme":"Fiction"}`)
-	})
-	cfg := buildConfig(b, `{"name":"b.local","apis":[{"name":"b","methods":[{"name":"Get"}]}],"http":{"rules":[{"selector":"b.Get","get":"/v1/shelves/{shelf}"}]}}`, translate.Options{Backend: be.URL})
-	h, err := New(cfg, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
+// benchGET sends GET path through the real listener in front of h, from parallel clients.
+func benchGET(b *testing.B, h *Handler, path string) {
 	s := startServer(b, h, ListenOptions{})
-	url := "http://" + s.Addr().String() + "/v1/shelves/1"
+	url := "http://" + s.Addr().String() + path
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			resp, err := client.Get(url)
@@ -40,6 +30,27 @@ func BenchmarkProxyHTTP(b *testing.B) {
 			resp.Body.Close()
 		}
 	})
+}
+
+// httpBenchHandler is the proxy in front of a small JSON HTTP backend.
+func httpBenchHandler(b *testing.B, opts Options) *Handler {
+	be := echoBackendFunc(b, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"1","theme":"Fiction"}`)
+	})
+	cfg := buildConfig(b, `{"name":"b.local","apis":[{"name":"b","methods":[{"name":"Get"}]}],"http":{"rules":[{"selector":"b.Get","get":"/v1/shelves/{shelf}"}]}}`, translate.Options{Backend: be.URL})
+	h, err := New(cfg, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(h.Close)
+	return h
+}
+
+// BenchmarkProxyHTTP is one small GET through the real listener to an HTTP backend, the path
+// bench/run.sh compares with nginx.
+func BenchmarkProxyHTTP(b *testing.B) {
+	benchGET(b, httpBenchHandler(b, Options{}), "/v1/shelves/1")
 }
 
 // BenchmarkProxyTranscode is `GET /v1/shelves/1` transcoded to the demo library over gRPC;
@@ -60,20 +71,7 @@ func BenchmarkProxyTranscode(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer h.Close()
-	s := startServer(b, h, ListenOptions{})
-	url := "http://" + s.Addr().String() + "/v1/shelves/1"
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			resp, err := client.Get(url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	})
+	benchGET(b, h, "/v1/shelves/1")
 }
 
 func BenchmarkDemoGRPCDirect(b *testing.B) {

@@ -66,7 +66,7 @@ func (ex *exchange) forwardGRPCWeb(ms *methodState, path, query string) {
 		}
 		if err != nil {
 			if err != io.EOF {
-				panic(http.ErrAbortHandler)
+				panic(http.ErrAbortHandler) // net/http's way to abort a response; the server must recover it
 			}
 			break
 		}
